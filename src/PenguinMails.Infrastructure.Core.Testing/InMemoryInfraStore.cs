@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// One thread-safe in-memory database for the in-memory repositories. It enforces what the PostgreSQL schema enforces
+/// (validation, unique keys, foreign keys, ON DELETE CASCADE, defaults, compare-and-set) so that unit tests written
+/// against it behave as they would against PostgreSQL.
+/// </summary>
+/// <remarks>
+/// Reads see committed data (read committed). Writes are serialized by one lock; a unit of work holds that lock from
+/// its start to its commit or rollback and works on a private copy of the tables (copy-on-write: the tables are
+/// immutable, so the copy is free), which makes a rolled-back unit leave no trace. The host platform's
+/// <c>users</c>, <c>tenants</c> and <c>domains</c> are not owned by this package: register the ids your data refers to
+/// with <see cref="AddUser"/>, <see cref="AddTenant"/> and <see cref="AddDomain"/>.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim never allocates its wait handle (AvailableWaitHandle is not used), so it holds nothing to dispose.")]
+public sealed class InMemoryInfraStore
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile StoreState _committed = StoreState.Empty;
+
+    /// <summary>Initializes an empty store.</summary>
+    /// <param name="timeProvider">The clock for <c>created</c>/<c>updated</c>; the system clock by default.</param>
+    public InMemoryInfraStore(TimeProvider? timeProvider = null)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock the store stamps rows with.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Registers a host <c>users</c> id so that rows may refer to it.</summary>
+    /// <param name="userId">The id.</param>
+    public void AddUser(UserId userId) => Mutate(s => s.WithHost(HostTable.Users, userId.Value));
+
+    /// <summary>Registers a host <c>tenants</c> id so that rows may refer to it.</summary>
+    /// <param name="tenantId">The id.</param>
+    public void AddTenant(TenantId tenantId) => Mutate(s => s.WithHost(HostTable.Tenants, tenantId.Value));
+
+    /// <summary>Registers a host <c>domains</c> id (and the tenant that owns it) so that rows may refer to it.</summary>
+    /// <param name="domainId">The id.</param>
+    /// <param name="tenantId">The owning tenant, if any.</param>
+    public void AddDomain(DomainId domainId, TenantId? tenantId = null) =>
+        Mutate(s => s.WithHost(HostTable.Domains, domainId.Value).WithDomainTenant(domainId.Value, tenantId?.Value));
+
+    /// <summary>Removes every row and every registered host id.</summary>
+    public void Clear() => Mutate(_ => StoreState.Empty);
+
+    internal StoreState Committed => _committed;
+
+    internal async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (state, result) = change(_committed);
+            _committed = state;
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal async Task<StoreState> BeginAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _committed;
+    }
+
+    internal void End(StoreState? commit)
+    {
+        if (commit is not null)
+        {
+            _committed = commit;
+        }
+
+        _writeLock.Release();
+    }
+
+    private void Mutate(Func<StoreState, StoreState> change)
+    {
+        _writeLock.Wait();
+        try
+        {
+            _committed = change(_committed);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}
+
+internal enum HostTable
+{
+    Users,
+    Tenants,
+    Domains,
+}
+
+/// <summary>An immutable snapshot of every table. Tables are looked up by name, so areas add theirs independently.</summary>
+internal sealed class StoreState
+{
+    public static readonly StoreState Empty = new(ImmutableDictionary<string, object>.Empty, ImmutableDictionary<HostTable, ImmutableHashSet<Guid>>.Empty, ImmutableDictionary<Guid, Guid?>.Empty);
+
+    private readonly ImmutableDictionary<string, object> _tables;
+    private readonly ImmutableDictionary<HostTable, ImmutableHashSet<Guid>> _hosts;
+
+    private StoreState(ImmutableDictionary<string, object> tables, ImmutableDictionary<HostTable, ImmutableHashSet<Guid>> hosts, ImmutableDictionary<Guid, Guid?> domainTenants)
+    {
+        _tables = tables;
+        _hosts = hosts;
+        DomainTenants = domainTenants;
+    }
+
+    /// <summary>The tenant of each registered domain.</summary>
+    public ImmutableDictionary<Guid, Guid?> DomainTenants { get; }
+
+    public bool HasHost(HostTable table, Guid id) => _hosts.TryGetValue(table, out var set) && set.Contains(id);
+
+    public StoreState WithHost(HostTable table, Guid id) =>
+        new(_tables, _hosts.SetItem(table, (_hosts.TryGetValue(table, out var set) ? set : []).Add(id)), DomainTenants);
+
+    public StoreState WithDomainTenant(Guid domain, Guid? tenant) => new(_tables, _hosts, DomainTenants.SetItem(domain, tenant));
+
+    public ImmutableSortedDictionary<TKey, TRow> Table<TKey, TRow>(TableDef<TKey, TRow> def)
+        where TKey : notnull =>
+        _tables.TryGetValue(def.Name, out var t) ? (ImmutableSortedDictionary<TKey, TRow>)t : def.Empty;
+
+    public StoreState With<TKey, TRow>(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> table)
+        where TKey : notnull => new(_tables.SetItem(def.Name, table), _hosts, DomainTenants);
+}
+
+/// <summary>A table of the in-memory store: its name and key order (the order PostgreSQL gives the primary key).</summary>
+internal sealed class TableDef<TKey, TRow>(string name, IComparer<TKey> comparer)
+    where TKey : notnull
+{
+    public string Name { get; } = name;
+
+    public ImmutableSortedDictionary<TKey, TRow> Empty { get; } = ImmutableSortedDictionary.Create<TKey, TRow>(comparer);
+}
+
+/// <summary>Orders UUIDs as PostgreSQL orders the uuid type.</summary>
+internal sealed class UuidOrder : IComparer<Guid>
+{
+    public static readonly UuidOrder Instance = new();
+
+    public int Compare(Guid x, Guid y) => ContinuationToken.CompareUuid(x, y);
+}

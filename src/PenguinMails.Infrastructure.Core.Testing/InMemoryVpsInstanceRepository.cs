@@ -1,0 +1,212 @@
+using System.Collections.Immutable;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="IVpsInstanceRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
+{
+    internal static readonly TableDef<Guid, VpsInstance> Table = new(VpsInstance.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(VpsInstance);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryVpsInstanceRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryVpsInstanceRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hostwindsInstanceId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(
+            _session.Read().Table(Table).Values.FirstOrDefault(v => string.Equals(v.HostwindsInstanceId, hostwindsInstanceId, StringComparison.Ordinal))
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = Matching(filter)
+            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<VpsInstance>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<VpsInstance>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(filter).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<VpsInstance> AddAsync(VpsInstance vps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(vps);
+        VpsInstanceRules.EnsureInsertable(vps);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(vps.Id.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (vps.HostwindsInstanceId is not null && table.Values.Any(v => v.HostwindsInstanceId == vps.HostwindsInstanceId))
+                {
+                    throw new DuplicateEntityException(Entity, "hostwinds_instance_id");
+                }
+
+                var stored = vps with
+                {
+                    CurrentBillingPeriodStart = StoreClock.Truncate(vps.CurrentBillingPeriodStart),
+                    CurrentBillingPeriodEnd = StoreClock.Truncate(vps.CurrentBillingPeriodEnd),
+                    DecommissionScheduledFor = StoreClock.Truncate(vps.DecommissionScheduledFor),
+                    Created = now,
+                    Updated = now,
+                };
+                return (state.With(Table, table.Add(vps.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<VpsInstance> UpdateAsync(VpsInstance vps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(vps);
+        EntityValidation.EnsureValid(vps);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(vps.Id.Value) ?? throw new EntityNotFoundException(Entity, vps.Id.ToString());
+                if (actual.Status != vps.Status)
+                {
+                    throw Conflict(vps, actual);
+                }
+
+                if (actual.Updated != vps.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, vps.Id.ToString(), "it was updated or its status changed since it was read");
+                }
+
+                if (vps.HostwindsInstanceId is not null && table.Values.Any(v => v.Id != vps.Id && v.HostwindsInstanceId == vps.HostwindsInstanceId))
+                {
+                    throw new DuplicateEntityException(Entity, "hostwinds_instance_id");
+                }
+
+                var stored = actual with
+                {
+                    HostwindsInstanceId = vps.HostwindsInstanceId,
+                    IpAddress = vps.IpAddress,
+                    Region = vps.Region,
+                    MonthlyCost = vps.MonthlyCost,
+                    ApproximateCost = vps.ApproximateCost,
+                    HostwindsBillingDay = vps.HostwindsBillingDay,
+                    CurrentBillingPeriodStart = StoreClock.Truncate(vps.CurrentBillingPeriodStart),
+                    CurrentBillingPeriodEnd = StoreClock.Truncate(vps.CurrentBillingPeriodEnd),
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(Table, table.SetItem(vps.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<VpsInstance> ChangeStatusAsync(
+        VpsInstance current,
+        VpsInstanceStatus newStatus,
+        DateTimeOffset? decommissionAt = null,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var now = StoreClock.Now(_session.Time);
+        var next = VpsInstanceLifecycle.Apply(current, newStatus, now, StoreClock.Truncate(decommissionAt));
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
+                if (actual.Status != current.Status)
+                {
+                    throw Conflict(current, actual);
+                }
+
+                var stored = actual with
+                {
+                    Status = next.Status,
+                    DecommissionScheduledFor = StoreClock.Truncate(next.DecommissionScheduledFor),
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (!table.ContainsKey(id.Value))
+                {
+                    return (state, false);
+                }
+
+                state = state.With(Table, table.Remove(id.Value));
+                return (Cascades.OnVpsInstanceDeleted(state, id.Value), true);
+            },
+            cancellationToken
+        );
+
+    private IEnumerable<VpsInstance> Matching(VpsInstanceFilter? filter) =>
+        _session
+            .Read()
+            .Table(Table)
+            .Values.Where(v =>
+                (filter?.Status is null || v.Status == filter.Status)
+                && (filter?.Region is null || string.Equals(v.Region, filter.Region, StringComparison.Ordinal))
+            );
+
+    private static ConcurrencyConflictException Conflict(VpsInstance expected, VpsInstance actual) =>
+        new(
+            Entity,
+            expected.Id.ToString(),
+            $"expected status '{expected.Status.ToDatabaseValue()}' but found '{actual.Status.ToDatabaseValue()}'"
+        );
+}

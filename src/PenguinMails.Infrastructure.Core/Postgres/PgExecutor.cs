@@ -1,0 +1,85 @@
+using Npgsql;
+
+namespace PenguinMails.Infrastructure.Core.Postgres;
+
+/// <summary>
+/// Runs one command either on a connection of its own from the data source (opened and returned to the pool per call)
+/// or on the connection and transaction of a unit of work. Translates errors at the edge.
+/// </summary>
+internal sealed class PgExecutor
+{
+    private readonly NpgsqlDataSource? _dataSource;
+    private readonly NpgsqlConnection? _connection;
+    private readonly NpgsqlTransaction? _transaction;
+
+    public PgExecutor(NpgsqlDataSource dataSource, string schema)
+    {
+        _dataSource = dataSource;
+        Schema = schema;
+    }
+
+    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        Schema = schema;
+    }
+
+    /// <summary>The validated schema name the tables live in.</summary>
+    public string Schema { get; }
+
+    public bool InTransaction => _transaction is not null;
+
+    /// <summary>Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds, and reads with <paramref name="read"/>.</summary>
+    public async Task<TResult> ExecuteAsync<TState, TResult>(
+        string entity,
+        string id,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken
+    )
+    {
+        NpgsqlConnection? owned = null;
+        try
+        {
+            var connection = _connection;
+            if (connection is null)
+            {
+                owned = await _dataSource!.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection = owned;
+            }
+
+#pragma warning disable CA2100 // The text is built only from constants and the validated schema name; values are parameters.
+            var command = new NpgsqlCommand(sql, connection, _transaction);
+#pragma warning restore CA2100
+            await using (command.ConfigureAwait(false))
+            {
+                bind(command.Parameters, state);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await read(reader, state, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            var translated = PostgresErrorTranslator.Translate(ex, entity, id, cancellationToken);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
