@@ -28,19 +28,44 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
 
     public StoreState State => _state;
 
+    /// <summary>Whether an operation failed as PostgreSQL would fail it in the database, aborting the transaction.</summary>
+    public bool Aborted { get; private set; }
+
     public override StoreState Read()
     {
-        ObjectDisposedException.ThrowIf(_ended, this);
+        EnsureUsable();
         return _state;
     }
 
     public override Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_ended, this);
+        EnsureUsable();
         cancellationToken.ThrowIfCancellationRequested();
-        var (state, result) = change(_state);
-        _state = state;
-        return Task.FromResult(result);
+        try
+        {
+            var (state, result) = change(_state);
+            _state = state;
+            return Task.FromResult(result);
+        }
+        catch (Exception ex) when (ex is DuplicateEntityException or ReferencedEntityMissingException or EntityInUseException)
+        {
+            // PostgreSQL aborts the transaction on a constraint violation; so does the in-memory unit.
+            Aborted = true;
+            throw;
+        }
+    }
+
+    private void EnsureUsable()
+    {
+        if (_ended)
+        {
+            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+        }
+
+        if (Aborted)
+        {
+            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll it back");
+        }
     }
 
     public void End() => _ended = true;

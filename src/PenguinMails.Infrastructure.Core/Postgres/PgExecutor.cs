@@ -11,6 +11,7 @@ internal sealed class PgExecutor
     private readonly NpgsqlDataSource? _dataSource;
     private readonly NpgsqlConnection? _connection;
     private readonly NpgsqlTransaction? _transaction;
+    private readonly Action? _guard;
 
     public PgExecutor(NpgsqlDataSource dataSource, string schema)
     {
@@ -18,8 +19,9 @@ internal sealed class PgExecutor
         Schema = schema;
     }
 
-    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema)
+    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, Action guard)
     {
+        _guard = guard;
         _connection = connection;
         _transaction = transaction;
         Schema = schema;
@@ -41,6 +43,7 @@ internal sealed class PgExecutor
         CancellationToken cancellationToken
     )
     {
+        _guard?.Invoke();
         NpgsqlConnection? owned = null;
         try
         {

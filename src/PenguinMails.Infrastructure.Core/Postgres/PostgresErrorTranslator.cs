@@ -27,6 +27,7 @@ internal static class PostgresErrorTranslator
         public const string AdminShutdown = "57P01";
         public const string CrashShutdown = "57P02";
         public const string CannotConnectNow = "57P03";
+        public const string InFailedTransaction = "25P02";
     }
 
     public static Exception Translate(Exception exception, string entity, string id, CancellationToken cancellationToken)
@@ -74,6 +75,8 @@ internal static class PostgresErrorTranslator
                 case SqlStates.DeadlockDetected:
                 case SqlStates.LockNotAvailable:
                     return new ConcurrencyConflictException(entity, id, $"the database reported {pg.SqlState}; retry the whole operation", isTransient: true, pg);
+                case SqlStates.InFailedTransaction:
+                    return new UnitOfWorkAbortedException("an earlier operation failed in the database; roll it back", pg);
                 case SqlStates.QueryCanceled:
                     return new TransientDatabaseException($"{entity} operation (statement timeout)", pg);
                 case SqlStates.AdminShutdown:

@@ -1,0 +1,75 @@
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// Starts in-memory units of work. A unit holds the store's write lock until it ends (other writers wait, as they would
+/// wait for row locks in PostgreSQL) and works on a private copy, so a rollback leaves no trace.
+/// </summary>
+/// <param name="store">The shared in-memory store.</param>
+public sealed class InMemoryInfraUnitOfWorkFactory(InMemoryInfraStore store) : IInfraUnitOfWorkFactory
+{
+    private readonly InMemoryInfraStore _store = store ?? throw new ArgumentNullException(nameof(store));
+
+    /// <inheritdoc />
+    public async Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        var start = await _store.BeginAsync(cancellationToken).ConfigureAwait(false);
+        return new InMemoryInfraUnitOfWork(new UnitOfWorkSession(_store, start));
+    }
+}
+
+internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfraUnitOfWork
+{
+    private bool _ended;
+
+    public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
+
+    public Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureLive();
+        if (session.Aborted)
+        {
+            End(commit: false);
+            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll back instead");
+        }
+
+        End(commit: true);
+        return Task.CompletedTask;
+    }
+
+    public Task RollbackAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_ended)
+        {
+            End(commit: false);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_ended)
+        {
+            End(commit: false);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void EnsureLive()
+    {
+        if (_ended)
+        {
+            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+        }
+    }
+
+    private void End(bool commit)
+    {
+        _ended = true;
+        session.End();
+        session.Store.End(commit ? session.State : null);
+    }
+}

@@ -1,0 +1,46 @@
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core;
+
+/// <summary>
+/// Several repository operations in one transaction: all of them are committed by <see cref="CommitAsync"/>, or none
+/// (<see cref="RollbackAsync"/>, or disposing without committing). Obtain one from <see cref="IInfraUnitOfWorkFactory"/>.
+/// </summary>
+/// <remarks>
+/// After an operation fails in the database (a duplicate key, a missing reference), the transaction is aborted, as
+/// PostgreSQL aborts it: later operations throw <see cref="UnitOfWorkAbortedException"/> and the unit can only be
+/// rolled back. Errors found before the database is reached (validation, lifecycle) and lost compare-and-set races
+/// do not abort it. Not thread-safe: use a unit of work from one flow at a time.
+/// </remarks>
+public interface IInfraUnitOfWork : IAsyncDisposable
+{
+    /// <summary>The VPS instances, inside this unit.</summary>
+    IVpsInstanceRepository VpsInstances { get; }
+
+    /// <summary>Commits every operation of the unit.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="UnitOfWorkAbortedException">An operation failed in the database; roll back instead.</exception>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Discards every operation of the unit.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task RollbackAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Starts units of work.</summary>
+public interface IInfraUnitOfWorkFactory
+{
+    /// <summary>Begins a unit of work (a read-committed transaction).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Thrown by an operation on a unit of work whose transaction an earlier failure aborted, or that has ended.</summary>
+public sealed class UnitOfWorkAbortedException : PenguinMailsException
+{
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="reason">Why the unit can no longer be used.</param>
+    /// <param name="innerException">The exception that caused this one, if any.</param>
+    public UnitOfWorkAbortedException(string reason, Exception? innerException = null)
+        : base($"The unit of work cannot be used: {reason}.", innerException) { }
+}

@@ -1,0 +1,123 @@
+using Npgsql;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Postgres;
+
+/// <summary>Starts PostgreSQL units of work on a singleton <see cref="NpgsqlDataSource"/>.</summary>
+/// <param name="dataSource">The application's singleton data source.</param>
+/// <param name="schema">The schema the tables live in.</param>
+/// <param name="timeProvider">The clock for <c>created</c>/<c>updated</c>; the system clock by default.</param>
+public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, string schema = SchemaName.Default, TimeProvider? timeProvider = null)
+    : IInfraUnitOfWorkFactory
+{
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly string _schema = SchemaName.Validate(schema);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <inheritdoc />
+    public async Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            return new NpgsqlInfraUnitOfWork(connection, transaction, _schema, _time);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var translated = PostgresErrorTranslator.Translate(ex, "unit of work", "begin", cancellationToken);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+    }
+}
+
+internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PgExecutor _executor;
+    private readonly TimeProvider _time;
+    private bool _ended;
+
+    public NpgsqlInfraUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, TimeProvider time)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _time = time;
+        _executor = new PgExecutor(connection, transaction, schema, EnsureLive);
+    }
+
+    public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureLive();
+        try
+        {
+            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == "25P02")
+        {
+            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll back instead", ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException)
+        {
+            throw PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken);
+        }
+        finally
+        {
+            _ended = true;
+        }
+    }
+
+    public async Task RollbackAsync(CancellationToken cancellationToken = default)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_ended && _connection.State == System.Data.ConnectionState.Open)
+            {
+                _ended = true;
+                await _transaction.RollbackAsync().ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: the server discards the transaction; the broken connection is not pooled.
+        }
+        finally
+        {
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void EnsureLive()
+    {
+        if (_ended)
+        {
+            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+        }
+    }
+}
