@@ -57,7 +57,7 @@ internal static class ContinuationToken
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != 16)
+        if (!TryDecode(token, bytes, out var written) || written != 16)
         {
             throw Invalid();
         }
@@ -73,7 +73,7 @@ internal static class ContinuationToken
         }
 
         Span<byte> bytes = stackalloc byte[4];
-        return Base64Url.TryDecodeFromChars(token, bytes, out var written) && written == 4
+        return TryDecode(token, bytes, out var written) && written == 4
             ? BitConverter.ToInt32(bytes)
             : throw Invalid();
     }
@@ -92,6 +92,24 @@ internal static class ContinuationToken
         catch (FormatException ex)
         {
             throw new ArgumentException("The continuation token is not one this library issued.", nameof(token), ex);
+        }
+    }
+
+    private static bool TryDecode(string token, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (token.Length > 64)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Base64Url.TryDecodeFromChars(token, destination, out written);
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 

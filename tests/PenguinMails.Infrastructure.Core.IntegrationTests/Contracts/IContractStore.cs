@@ -1,0 +1,27 @@
+using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.TestKit;
+
+namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+
+/// <summary>
+/// One store under contract test: PostgreSQL (a fresh database per test class) or the in-memory store. The contract
+/// classes talk only to this, so every test runs unchanged on both.
+/// </summary>
+public interface IContractStore : IAsyncDisposable
+{
+    /// <summary>Which implementation, for test names and messages.</summary>
+    string Kind { get; }
+
+    ManualClock Clock { get; }
+
+    IVpsInstanceRepository VpsInstances { get; }
+
+    IInfraUnitOfWorkFactory UnitOfWork { get; }
+
+    /// <summary>Registers host rows (users, tenants, domains) that the package's rows refer to.</summary>
+    Task AddUserAsync(UserId id);
+
+    Task AddTenantAsync(TenantId id);
+
+    Task AddDomainAsync(DomainId id, TenantId? tenant = null);
+}

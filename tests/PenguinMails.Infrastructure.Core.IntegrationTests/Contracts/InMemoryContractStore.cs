@@ -1,0 +1,51 @@
+using PenguinMails.Infrastructure.Core.Testing;
+using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.TestKit;
+
+namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+
+/// <summary>The in-memory store under contract test: a new, empty store per test.</summary>
+public sealed class InMemoryContractStore : IContractStore
+{
+    private readonly InMemoryInfraStore _store;
+
+    public InMemoryContractStore()
+    {
+        _store = new InMemoryInfraStore(Clock);
+        VpsInstances = new InMemoryVpsInstanceRepository(_store);
+        UnitOfWork = new InMemoryInfraUnitOfWorkFactory(_store);
+    }
+
+    public string Kind => "in-memory";
+
+    public ManualClock Clock { get; } = new();
+
+    public IVpsInstanceRepository VpsInstances { get; }
+
+    public IInfraUnitOfWorkFactory UnitOfWork { get; }
+
+    public Task AddUserAsync(UserId id)
+    {
+        _store.AddUser(id);
+        return Task.CompletedTask;
+    }
+
+    public Task AddTenantAsync(TenantId id)
+    {
+        _store.AddTenant(id);
+        return Task.CompletedTask;
+    }
+
+    public Task AddDomainAsync(DomainId id, TenantId? tenant = null)
+    {
+        _store.AddDomain(id, tenant);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+public sealed class InMemoryVpsInstanceRepositoryTests : VpsInstanceRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
