@@ -35,5 +35,5 @@ public sealed class EntityValidationException : PenguinMailsException
         errors is null || errors.Count == 0
             ? $"{entity} is invalid."
             : $"{entity} is invalid ({errors.Count} field error{(errors.Count == 1 ? "" : "s")}): "
-                + string.Join("; ", errors.Select(e => e.ToString()));
+                + string.Join(" ", errors.Select(e => e.Message));
 }

@@ -48,7 +48,7 @@ internal sealed partial class FieldRules
             Add(field, "no_nul", $"{field} must not contain a NUL (U+0000) character.");
         }
 
-        if (singleLine && value.Any(c => char.IsControl(c)))
+        if (singleLine && value.Any(c => c != '\0' && char.IsControl(c)))
         {
             Add(field, "no_control", $"{field} must not contain control characters.");
         }

@@ -73,7 +73,13 @@ public sealed record VpsInstance : IValidatableEntity
             .Utc("current_billing_period_start", CurrentBillingPeriodStart)
             .Utc("current_billing_period_end", CurrentBillingPeriodEnd)
             .Utc("decommission_scheduled_for", DecommissionScheduledFor);
-        if (CurrentBillingPeriodStart is { } start && CurrentBillingPeriodEnd is { } end && end <= start)
+        if (
+            CurrentBillingPeriodStart is { } start
+            && CurrentBillingPeriodEnd is { } end
+            && start != default
+            && end != default
+            && end <= start
+        )
         {
             rules.Add("current_billing_period_end", "after_start", "current_billing_period_end must be after current_billing_period_start.");
         }
