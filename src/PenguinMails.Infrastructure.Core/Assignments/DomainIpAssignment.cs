@@ -82,7 +82,7 @@ public sealed record DomainIpAssignment : IValidatableEntity
             .Utc("last_sent", LastSent)
             .UtcIfSet("created", Created)
             .UtcIfSet("updated", Updated);
-        if (Assigned != default && Expires is { } expires && expires <= Assigned)
+        if (Assigned != default && Expires is { } expires && expires != default && expires <= Assigned)
         {
             rules.Add("expires", "after_assigned", "expires must be after assigned.");
         }
