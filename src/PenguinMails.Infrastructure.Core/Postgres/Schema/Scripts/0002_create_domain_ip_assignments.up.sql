@@ -19,7 +19,7 @@ CREATE INDEX ix_domain_ip_assignments_status ON $(schema).domain_ip_assignments 
 CREATE INDEX ix_domain_ip_assignments_expires ON $(schema).domain_ip_assignments (expires);
 
 -- At most one assignment that is not expired per (domain, IP).
-CREATE UNIQUE INDEX ux_domain_ip_assignments_domain_ip_not_expired ON $(schema).domain_ip_assignments (domain_id, smtp_ip_address_id)
+CREATE UNIQUE INDEX ux_domain_ip_assignments_domain_id_smtp_ip_address_id ON $(schema).domain_ip_assignments (domain_id, smtp_ip_address_id)
     WHERE status IS DISTINCT FROM 'expired';
 
 CREATE TRIGGER trg_domain_ip_assignments_updated BEFORE UPDATE ON $(schema).domain_ip_assignments
