@@ -1,0 +1,2 @@
+-- Reverts version 5.
+DROP TABLE $(schema).user_preferences;

@@ -1,0 +1,3 @@
+-- Reverts version 6.
+DROP TABLE $(schema).tenant_policies;
+DROP TABLE $(schema).tenant_config;
