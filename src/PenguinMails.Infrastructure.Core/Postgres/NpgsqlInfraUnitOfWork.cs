@@ -49,13 +49,14 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
     private readonly PgExecutor _executor;
     private readonly TimeProvider _time;
     private bool _ended;
+    private bool _aborted;
 
     public NpgsqlInfraUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, TimeProvider time)
     {
         _connection = connection;
         _transaction = transaction;
         _time = time;
-        _executor = new PgExecutor(connection, transaction, schema, EnsureLive);
+        _executor = new PgExecutor(connection, transaction, schema, EnsureLive, () => _aborted = true);
     }
 
     public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
@@ -63,6 +64,13 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureLive();
+        if (_aborted)
+        {
+            // PostgreSQL would answer COMMIT of an aborted transaction with a silent ROLLBACK; say so instead.
+            await RollbackAsync(cancellationToken).ConfigureAwait(false);
+            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; nothing was committed");
+        }
+
         try
         {
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,7 @@ internal sealed class PgExecutor
     private readonly NpgsqlConnection? _connection;
     private readonly NpgsqlTransaction? _transaction;
     private readonly Action? _guard;
+    private readonly Action? _onServerError;
 
     public PgExecutor(NpgsqlDataSource dataSource, string schema)
     {
@@ -19,9 +20,10 @@ internal sealed class PgExecutor
         Schema = schema;
     }
 
-    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, Action guard)
+    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, Action guard, Action onServerError)
     {
         _guard = guard;
+        _onServerError = onServerError;
         _connection = connection;
         _transaction = transaction;
         Schema = schema;
@@ -69,6 +71,12 @@ internal sealed class PgExecutor
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
         {
+            // Any error inside a transaction aborts it on the server (a cancelled statement too).
+            if (ex is NpgsqlException or OperationCanceledException)
+            {
+                _onServerError?.Invoke();
+            }
+
             var translated = PostgresErrorTranslator.Translate(ex, entity, id, cancellationToken);
             if (ReferenceEquals(translated, ex))
             {
