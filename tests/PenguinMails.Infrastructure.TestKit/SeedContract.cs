@@ -84,7 +84,7 @@ public static partial class SeedContract
         foreach (var definition in TableBody(table))
         {
             var name = definition.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
-            if (string.Equals(name, column, StringComparison.OrdinalIgnoreCase))
+            if (!TableConstraint().IsMatch(name) && string.Equals(name, column, StringComparison.OrdinalIgnoreCase))
             {
                 return definition;
             }
@@ -167,4 +167,7 @@ public static partial class SeedContract
 
     [GeneratedRegex(@"^(CHECK|REFERENCES|PRIMARY|UNIQUE|NOT|NULL|CONSTRAINT|COLLATE|GENERATED)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConstraintKeyword();
+
+    [GeneratedRegex(@"^(PRIMARY|UNIQUE|CONSTRAINT|CHECK|FOREIGN|EXCLUDE)\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TableConstraint();
 }
