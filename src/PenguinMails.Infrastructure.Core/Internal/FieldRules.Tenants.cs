@@ -17,7 +17,7 @@ internal sealed partial class FieldRules
     public FieldRules PermissionName(string field, string? value, int maxLength)
     {
         Text(field, value, maxLength, required: true, singleLine: true);
-        return Pattern(
+        return string.IsNullOrWhiteSpace(value) ? this : Pattern(
             field,
             value,
             PermissionNameRegex(),
@@ -33,7 +33,7 @@ internal sealed partial class FieldRules
     public FieldRules LowercaseKey(string field, string? value, int maxLength, string rule)
     {
         Text(field, value, maxLength, required: true, singleLine: true);
-        return Pattern(
+        return string.IsNullOrWhiteSpace(value) ? this : Pattern(
             field,
             value,
             LowercaseKeyRegex(),
@@ -46,14 +46,14 @@ internal sealed partial class FieldRules
     public FieldRules Token(string field, string? value, int maxLength, string rule)
     {
         Text(field, value, maxLength, required: true, singleLine: true);
-        return Pattern(field, value, TokenRegex(), rule, "lowercase ASCII starting with a letter or digit, then letters, digits, '_' or '-'");
+        return string.IsNullOrWhiteSpace(value) ? this : Pattern(field, value, TokenRegex(), rule, "lowercase ASCII starting with a letter or digit, then letters, digits, '_' or '-'");
     }
 
     /// <summary>A snake_case token such as <c>active</c> or <c>pending_review</c>.</summary>
     public FieldRules SnakeCase(string field, string? value, int maxLength)
     {
         Text(field, value, maxLength, required: true, singleLine: true);
-        return Pattern(field, value, SnakeCaseRegex(), "snake_case", "a snake_case token such as 'active' or 'pending_review'");
+        return string.IsNullOrWhiteSpace(value) ? this : Pattern(field, value, SnakeCaseRegex(), "snake_case", "a snake_case token such as 'active' or 'pending_review'");
     }
 
     /// <summary>A Stripe customer id: <c>cus_</c> followed by letters and digits.</summary>
@@ -80,9 +80,40 @@ internal sealed partial class FieldRules
     /// A JSONB value: PostgreSQL rejects the escape <c>\u0000</c> in a jsonb string, so it is reported before the write.
     /// </summary>
     public FieldRules Jsonb(string field, JsonElement? value) =>
-        value is { } v && v.GetRawText().Contains("\\u0000", StringComparison.OrdinalIgnoreCase)
-            ? Add(field, "no_nul", $"{field} must not contain the JSON escape \\u0000 (PostgreSQL jsonb rejects it).")
+        value is { } v && ContainsNul(v)
+            ? Add(field, "no_nul", $"{field} must not contain a NUL (U+0000) character in a string or property name (PostgreSQL jsonb rejects it).")
             : this;
+
+    private static bool ContainsNul(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString()!.Contains('\0', StringComparison.Ordinal);
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (ContainsNul(item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name.Contains('\0', StringComparison.Ordinal) || ContainsNul(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
 
     internal static bool IsLowercaseKey(string? value, int maxLength) =>
         value is not null && value.Length <= maxLength && LowercaseKeyRegex().IsMatch(value);
