@@ -3,68 +3,158 @@ using System.Text.RegularExpressions;
 namespace PenguinMails.Infrastructure.TestKit;
 
 /// <summary>
-/// The seed SQL (the schema contract, <c>../shared/seeds/000_0989560edfceec65.txt</c> next to the repository root) and
-/// helpers that read it, so tests hold the code against the seed instead of a copy of it.
+/// Reads the seed SQL (the schema contract, <c>../shared/seeds/000_0989560edfceec65.txt</c> next to the repository)
+/// so that tests can hold the code against its DEFAULT clauses and CHECK lists.
 /// </summary>
 public static partial class SeedContract
 {
-    private const string SolutionFile = "PenguinMails.Infrastructure.Core.sln";
-    private const string SeedFile = "000_0989560edfceec65.txt";
+    private static readonly Lazy<string> Seed = new(LoadSeed);
 
-    private static readonly Lazy<string> Seed = new(Load);
-
-    /// <summary>The text of the seed file.</summary>
+    /// <summary>The whole seed text (markdown with the <c>CREATE TABLE</c> statements).</summary>
     public static string SeedSql => Seed.Value;
 
-    /// <summary>
-    /// The values of the <c>CHECK (column IN ('a', 'b', ...))</c> list of <paramref name="column"/> in the
-    /// <c>CREATE TABLE <paramref name="table"/></c> statement, in the order written.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The table, the column or its CHECK list is not in the seed.</exception>
+    /// <summary>The values of the <c>CHECK (column IN (...))</c> list of a column, in order; empty when it has none.</summary>
+    /// <param name="table">The table, for example <c>vps_instances</c>.</param>
+    /// <param name="column">The column, for example <c>status</c>.</param>
+    /// <exception cref="KeyNotFoundException">The seed has no such table or column.</exception>
     public static IReadOnlyList<string> CheckList(string table, string column)
     {
-        var body = TableBody(table);
-        var check = Regex.Match(
-            body,
-            $@"^\s*{Regex.Escape(column)}\s+[^\n]*?CHECK\s*\(\s*{Regex.Escape(column)}\s+IN\s*\((?<list>[^)]*)\)",
-            RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+        var definition = ColumnDefinition(table, column);
+        var match = Regex.Match(
+            definition,
+            $@"\bCHECK\s*\(\s*{Regex.Escape(column)}\s+IN\s*\((?<list>[^)]*)\)\s*\)",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
         );
-        if (!check.Success)
+        if (!match.Success)
         {
-            throw new InvalidOperationException($"The seed has no CHECK (... IN (...)) list for {table}.{column}.");
+            return [];
         }
 
-        return [.. QuotedRegex().Matches(check.Groups["list"].Value).Select(m => m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal))];
+        return [.. Regex.Matches(match.Groups["list"].Value, "'((?:[^']|'')*)'").Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal))];
     }
 
-    private static string TableBody(string table)
+    /// <summary>
+    /// The raw text of the <c>DEFAULT</c> expression of a column, for example <c>'light'</c>, <c>TRUE</c>, <c>8</c> or
+    /// <c>NOW()</c>; null when the column has no DEFAULT clause.
+    /// </summary>
+    /// <param name="table">The table.</param>
+    /// <param name="column">The column.</param>
+    /// <exception cref="KeyNotFoundException">The seed has no such table or column.</exception>
+    public static string? DefaultOf(string table, string column)
     {
-        var match = Regex.Match(
-            SeedSql,
-            $@"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?{Regex.Escape(table)}\s*\((?<body>.*?)\n\s*\);",
-            RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
-        );
-        return match.Success
-            ? match.Groups["body"].Value
-            : throw new InvalidOperationException($"The seed has no CREATE TABLE {table}.");
-    }
-
-    private static string Load()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var definition = ColumnDefinition(table, column);
+        var match = Regex.Match(definition, @"\bDEFAULT\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        if (!match.Success)
         {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
+            return null;
+        }
+
+        // The expression runs to the end of the definition or to the next constraint keyword at parenthesis depth 0.
+        var rest = definition[(match.Index + match.Length)..];
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < rest.Length; i++)
+        {
+            var c = rest[i];
+            if (c == '\'')
             {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "seeds", SeedFile));
-                return File.Exists(path)
-                    ? File.ReadAllText(path)
-                    : throw new FileNotFoundException($"The seed file is not at {path}.", path);
+                inString = !inString;
+            }
+            else if (!inString && c == '(')
+            {
+                depth++;
+            }
+            else if (!inString && c == ')')
+            {
+                depth--;
+            }
+            else if (!inString && depth == 0 && char.IsWhiteSpace(c) && ConstraintKeyword().IsMatch(rest[(i + 1)..]))
+            {
+                return rest[..i].Trim();
             }
         }
 
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds {SolutionFile}.");
+        return rest.Trim();
     }
 
-    [GeneratedRegex("'(?<v>(?:[^']|'')*)'", RegexOptions.CultureInvariant)]
-    private static partial Regex QuotedRegex();
+    private static string ColumnDefinition(string table, string column)
+    {
+        foreach (var definition in TableBody(table))
+        {
+            var name = definition.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
+            if (!TableConstraint().IsMatch(name) && string.Equals(name, column, StringComparison.OrdinalIgnoreCase))
+            {
+                return definition;
+            }
+        }
+
+        throw new KeyNotFoundException($"The seed table {table} has no column {column}.");
+    }
+
+    private static List<string> TableBody(string table)
+    {
+        var match = Regex.Match(
+            SeedSql,
+            $@"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?{Regex.Escape(table)}\s*\(",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+        );
+        if (!match.Success)
+        {
+            throw new KeyNotFoundException($"The seed has no CREATE TABLE {table}.");
+        }
+
+        // Split the body at top-level commas until the parenthesis that closes CREATE TABLE.
+        var parts = new List<string>();
+        var depth = 0;
+        var inString = false;
+        var start = match.Index + match.Length;
+        for (var i = start; i < SeedSql.Length; i++)
+        {
+            var c = SeedSql[i];
+            if (c == '\'')
+            {
+                inString = !inString;
+            }
+            else if (inString)
+            {
+                continue;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && depth > 0)
+            {
+                depth--;
+            }
+            else if (c == ')' || (c == ',' && depth == 0))
+            {
+                var part = SeedSql[start..i].Trim();
+                if (part.Length > 0)
+                {
+                    parts.Add(part);
+                }
+
+                if (c == ')')
+                {
+                    return parts;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        throw new InvalidOperationException($"The seed's CREATE TABLE {table} is not closed.");
+    }
+
+    private static string LoadSeed() =>
+        File.Exists(RepositoryLayout.SeedFile)
+            ? File.ReadAllText(RepositoryLayout.SeedFile)
+            : throw new FileNotFoundException($"The seed SQL is not at {RepositoryLayout.SeedFile}.", RepositoryLayout.SeedFile);
+
+    [GeneratedRegex(@"^(CHECK|REFERENCES|PRIMARY|UNIQUE|NOT|NULL|CONSTRAINT|COLLATE|GENERATED)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConstraintKeyword();
+
+    [GeneratedRegex(@"^(PRIMARY|UNIQUE|CONSTRAINT|CHECK|FOREIGN|EXCLUDE)\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TableConstraint();
 }
