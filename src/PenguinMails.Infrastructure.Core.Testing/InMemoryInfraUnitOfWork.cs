@@ -25,6 +25,12 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 
     public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureLive();

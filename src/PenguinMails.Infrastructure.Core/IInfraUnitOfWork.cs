@@ -17,6 +17,12 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     /// <summary>The VPS instances, inside this unit.</summary>
     IVpsInstanceRepository VpsInstances { get; }
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     /// <summary>Commits every operation of the unit.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="UnitOfWorkAbortedException">An operation failed in the database; roll back instead.</exception>

@@ -61,6 +61,12 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
 
     public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureLive();

@@ -16,6 +16,12 @@ public interface IContractStore : IAsyncDisposable
 
     IVpsInstanceRepository VpsInstances { get; }
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     IInfraUnitOfWorkFactory UnitOfWork { get; }
 
     /// <summary>Registers host rows (users, tenants, domains) that the package's rows refer to.</summary>

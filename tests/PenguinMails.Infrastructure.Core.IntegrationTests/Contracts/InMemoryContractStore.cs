@@ -22,6 +22,12 @@ public sealed class InMemoryContractStore : IContractStore
 
     public IVpsInstanceRepository VpsInstances { get; }
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 
     public Task AddUserAsync(UserId id)

@@ -50,6 +50,12 @@ public sealed class PostgresContractStore : IContractStore
 
     public IVpsInstanceRepository VpsInstances { get; }
 
+    // [repositories: SmtpIps, Assignments]
+
+    // [repositories: Staff]
+
+    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 
     public Task AddUserAsync(UserId id) => ExecuteAsync("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", id.Value);
