@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>Swaps the PostgreSQL repositories for the in-memory ones, through the same <c>AddPenguinMailsInfra</c> call.</summary>
+public static class InMemoryStoreOptionsExtensions
+{
+    /// <summary>
+    /// Registers every repository and the unit-of-work factory over one <see cref="InMemoryInfraStore"/>: the one given,
+    /// or a new one stamped by the container's <see cref="TimeProvider"/>. No database, migrator or hosted service is
+    /// registered.
+    /// </summary>
+    /// <param name="options">The options being configured.</param>
+    /// <param name="store">The store to use, or null for a new one (resolve it as <see cref="InMemoryInfraStore"/>).</param>
+    /// <returns>The same options.</returns>
+    public static PenguinMailsInfraOptions UseInMemoryStore(this PenguinMailsInfraOptions options, InMemoryInfraStore? store = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.StoreOverride = services =>
+        {
+            if (store is not null)
+            {
+                services.TryAddSingleton(store);
+            }
+            else
+            {
+                services.TryAddSingleton(sp => new InMemoryInfraStore(sp.GetRequiredService<TimeProvider>()));
+            }
+
+            services.TryAddSingleton<IVpsInstanceRepository>(sp => new InMemoryVpsInstanceRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
+        };
+        return options;
+    }
+}

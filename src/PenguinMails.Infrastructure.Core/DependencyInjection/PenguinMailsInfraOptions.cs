@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Schema;
+
+namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+
+/// <summary>The options of <see cref="PenguinMailsInfraServiceCollectionExtensions.AddPenguinMailsInfra(IServiceCollection, Action{PenguinMailsInfraOptions})"/>.</summary>
+/// <remarks>Bind them from configuration (section <c>PenguinMailsInfra</c> by convention) or set them in code.</remarks>
+public sealed class PenguinMailsInfraOptions
+{
+    /// <summary>The conventional configuration section name.</summary>
+    public const string SectionName = "PenguinMailsInfra";
+
+    /// <summary>
+    /// The Npgsql connection string of the database. The package then builds its own data source, with automatic
+    /// statement preparation (<c>Max Auto Prepare=32</c>) and no reset on close unless the string sets them. Leave it
+    /// empty to use an <c>NpgsqlDataSource</c> the application registers (see <see cref="UseRegisteredDataSource"/>).
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Use the <c>NpgsqlDataSource</c> registered in the container instead of building one.</summary>
+    public bool UseRegisteredDataSource { get; set; }
+
+    /// <summary>With <see cref="UseRegisteredDataSource"/>: the service key of a keyed <c>NpgsqlDataSource</c>, or null for the unkeyed one.</summary>
+    public string? DataSourceServiceKey { get; set; }
+
+    /// <summary>The schema of the package's tables (<c>^[a-z_][a-z0-9_]{0,62}$</c>, not a reserved word). Default <c>public</c>.</summary>
+    public string Schema { get; set; } = SchemaName.Default;
+
+    /// <summary>
+    /// What a hosted service does with the schema when the application starts: <see cref="MigrationMode.Migrate"/>,
+    /// <see cref="MigrationMode.VerifyOnly"/> (the default: fail the start listing pending versions or drift) or
+    /// <see cref="MigrationMode.Off"/>.
+    /// </summary>
+    public MigrationMode StartupMigration { get; set; } = MigrationMode.VerifyOnly;
+
+    /// <summary>Create minimal stand-ins for the host tables users, tenants and domains when migrating (development, samples, tests only).</summary>
+    public bool CreateHostTables { get; set; }
+
+    /// <summary>How long a migrator waits for another instance's migration lock. Default one minute.</summary>
+    public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Replaces the PostgreSQL repositories (set by <c>UseInMemoryStore()</c> of the Testing package).</summary>
+    internal Action<IServiceCollection>? StoreOverride { get; set; }
+
+    /// <summary>Whether a store other than PostgreSQL was chosen.</summary>
+    internal bool UsesPostgres => StoreOverride is null;
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Schema;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core;
+
+/// <summary>Registers the package with one call.</summary>
+public static class PenguinMailsInfraServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the repositories, the unit-of-work factory, the migrator and a hosted service that migrates or verifies
+    /// the schema at start-up. Calling it again adds nothing twice. Options are validated at start, reporting every
+    /// invalid option at once. <see cref="TimeProvider"/> and logging come from the container when registered there.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddPenguinMailsInfra(this IServiceCollection services, Action<PenguinMailsInfraOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<PenguinMailsInfraOptions>().Configure(configure).ValidateOnStart();
+        var probe = new PenguinMailsInfraOptions();
+        configure(probe);
+        return AddCore(services, probe);
+    }
+
+    /// <summary>Registers the package with options bound from <paramref name="configuration"/> (for example the <c>PenguinMailsInfra</c> section).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section holding <see cref="PenguinMailsInfraOptions"/>.</param>
+    /// <param name="configure">Further settings applied after binding, or null.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddPenguinMailsInfra(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<PenguinMailsInfraOptions>? configure = null
+    )
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddOptions<PenguinMailsInfraOptions>().Bind(configuration);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        var probe = new PenguinMailsInfraOptions();
+        configuration.Bind(probe);
+        configure?.Invoke(probe);
+        return AddCore(services, probe);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, PenguinMailsInfraOptions probe)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Marker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<Marker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PenguinMailsInfraOptions>, PenguinMailsInfraOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        if (probe.StoreOverride is { } storeOverride)
+        {
+            storeOverride(services);
+            return services;
+        }
+
+        services.TryAddSingleton(sp => new InfraDataSource(sp));
+        services.TryAddSingleton<IVpsInstanceRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlVpsInstanceRepository(ds, schema, time)));
+        services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => Pg(sp, (ds, schema, time) => new NpgsqlInfraUnitOfWorkFactory(ds, schema, time)));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+            return new PostgresMigrator(
+                sp.GetRequiredService<InfraDataSource>().DataSource,
+                new MigratorOptions
+                {
+                    Schema = options.Schema,
+                    CreateHostTables = options.CreateHostTables,
+                    LockTimeout = options.MigrationLockTimeout,
+                    TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                }
+            );
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaStartupService>());
+        return services;
+    }
+
+    private static T Pg<T>(IServiceProvider sp, Func<NpgsqlDataSource, string, TimeProvider, T> create)
+    {
+        var infra = sp.GetRequiredService<InfraDataSource>();
+        return create(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>());
+    }
+
+    private sealed class Marker;
+}
