@@ -1,0 +1,116 @@
+using System.Text;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+
+namespace PenguinMails.Infrastructure.Core.Tests.FeatureFlags;
+
+public sealed class RolloutBucketTests
+{
+    [Theory]
+    // Published Unleash normalisation vectors (groupId:userId).
+    [InlineData("gr1", "123", 73)]
+    [InlineData("groupX", "999", 25)]
+    public void Compute_PublishedUnleashVectors_Match(string flagKey, string subject, int bucket)
+    {
+        Assert.Equal(bucket, RolloutBucket.Compute(flagKey, subject));
+    }
+
+    [Theory]
+    // Reference MurmurHash3_x86_32 values (seed 0) from the algorithm's public test vectors.
+    [InlineData("", 0u, 0x00000000u)]
+    [InlineData("", 1u, 0x514E28B7u)]
+    [InlineData("a", 0u, 0x3C2569B2u)]
+    [InlineData("abc", 0u, 0xB3DD93FAu)]
+    [InlineData("abcd", 0u, 0x43ED676Au)]
+    [InlineData("Hello, world!", 0u, 0xC0363E43u)]
+    [InlineData("The quick brown fox jumps over the lazy dog", 0u, 0x2E4FF723u)]
+    public void MurmurHash3X86Hash32_ReferenceVectors_Match(string text, uint seed, uint expected)
+    {
+        Assert.Equal(expected, RolloutBucket.MurmurHash3X86Hash32(Encoding.UTF8.GetBytes(text), seed));
+    }
+
+    [Fact]
+    public void Compute_GuidOverload_EqualsLowercaseStringForm()
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = Guid.NewGuid();
+            Assert.Equal(RolloutBucket.Compute("new-dashboard", id.ToString("D")), RolloutBucket.Compute("new-dashboard", id));
+        }
+    }
+
+    [Fact]
+    public void Compute_LongKeysAndUnicode_UsesUtf8AndStaysInRange()
+    {
+        var longKey = new string('k', 2000);
+        var bucket = RolloutBucket.Compute(longKey, "user-\u00e9\U0001F427");
+
+        Assert.InRange(bucket, 1, 100);
+        var bytes = Encoding.UTF8.GetBytes(longKey + ":user-\u00e9\U0001F427");
+        Assert.Equal((int)(RolloutBucket.MurmurHash3X86Hash32(bytes, 0) % 100) + 1, bucket);
+    }
+
+    [Fact]
+    public void Compute_HundredThousandGuids_IsUniformByChiSquare()
+    {
+        var counts = new int[101];
+        var random = new Random(20261123);
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 0; i < 100_000; i++)
+        {
+            random.NextBytes(bytes);
+            counts[RolloutBucket.Compute("uniformity", new Guid(bytes))]++;
+        }
+
+        var expected = 100_000 / 100.0;
+        var chiSquare = counts.Skip(1).Sum(c => (c - expected) * (c - expected) / expected);
+        // 99 degrees of freedom: the 99.9th percentile of chi-square is about 148.2.
+        Assert.True(chiSquare < 148.2, $"chi-square {chiSquare:F1} over 100 buckets");
+        Assert.Equal(0, counts[0]);
+    }
+
+    [Fact]
+    public void IsOn_RaisingThePercentage_NeverRemovesASubject()
+    {
+        var subjects = Enumerable.Range(0, 5000).Select(_ => Guid.NewGuid()).ToArray();
+        var previous = new HashSet<Guid>();
+        for (var p = 0; p <= 100; p++)
+        {
+            var on = subjects.Where(s => RolloutBucket.IsOn(true, p, RolloutBucket.Compute("monotonic", s))).ToHashSet();
+            Assert.True(previous.IsSubsetOf(on), $"raising to {p}% removed a subject");
+            previous = on;
+        }
+
+        Assert.Equal(subjects.Length, previous.Count);
+    }
+
+    [Fact]
+    public void IsOn_TwoFlagsAtQuarter_AreIndependent()
+    {
+        var random = new Random(7);
+        Span<byte> bytes = stackalloc byte[16];
+        int both = 0, n = 100_000;
+        for (var i = 0; i < n; i++)
+        {
+            random.NextBytes(bytes);
+            var id = new Guid(bytes);
+            if (RolloutBucket.IsOn(true, 25, RolloutBucket.Compute("flag-a", id)) && RolloutBucket.IsOn(true, 25, RolloutBucket.Compute("flag-b", id)))
+            {
+                both++;
+            }
+        }
+
+        // Independent: 6.25 % of subjects are in both; the binomial standard deviation is about 0.077 %.
+        Assert.InRange(both / (double)n, 0.0595, 0.0655);
+    }
+
+    [Theory]
+    [InlineData(false, 100, 1, false)]
+    [InlineData(true, 0, 1, false)]
+    [InlineData(true, 25, 25, true)]
+    [InlineData(true, 25, 26, false)]
+    [InlineData(true, 100, 100, true)]
+    public void IsOn_Rules_Hold(bool enabled, int percentage, int bucket, bool on)
+    {
+        Assert.Equal(on, RolloutBucket.IsOn(enabled, percentage, bucket));
+    }
+}
