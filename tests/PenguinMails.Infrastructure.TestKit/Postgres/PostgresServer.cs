@@ -142,6 +142,7 @@ public static partial class PostgresServer
                 Timeout = 30,
             }.ConnectionString;
             var cluster = new Cluster(cs, NpgsqlDataSource.Create(cs), root, Path.Combine(bin, "pg_ctl"), runuser);
+            StartWatchdog(root, Path.Combine(bin, "pg_ctl"), runuser);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
             await WaitUntilReadyAsync(cluster, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             return cluster;
@@ -149,6 +150,41 @@ public static partial class PostgresServer
 
         TryDelete(root);
         throw last ?? new InvalidOperationException("The throwaway PostgreSQL cluster did not start.");
+    }
+
+    /// <summary>
+    /// A detached shell that waits for this process to end (however it ends: a test host is sometimes killed right
+    /// after ProcessExit starts), then stops the cluster and deletes its folder.
+    /// </summary>
+    private static void StartWatchdog(string root, string pgCtl, string? runuser)
+    {
+        var stop = (runuser is null ? string.Empty : $"'{runuser}' -u postgres -- ") + $"'{pgCtl}' -D '{Path.Combine(root, "data")}' -m immediate -w -t 20 stop";
+        var script = string.Create(
+            CultureInfo.InvariantCulture,
+            $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop}; rm -rf '{root}'");
+        var psi = new ProcessStartInfo
+        {
+            FileName = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh",
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (psi.FileName != "/bin/sh")
+        {
+            psi.ArgumentList.Add("/bin/sh");
+        }
+
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        try
+        {
+            using var watchdog = Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Without a watchdog, ProcessExit still stops the cluster; the folder may stay behind.
+        }
     }
 
     private static async Task WaitUntilReadyAsync(Cluster cluster, TimeSpan timeout)
