@@ -62,25 +62,39 @@ public static partial class PostgresServer
         return new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString) { Database = name }.ConnectionString;
     }
 
-    private static string? ComputeSkipReason()
+    private static string? ComputeSkipReason() =>
+        DecideSkipReason(
+            hasConnectionVariable: !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionVariable)),
+            hasBinaries: FindBinaries() is not null,
+            needsRunuser: IsRoot,
+            hasRunuser: FindOnPath("runuser", ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]) is not null,
+            isCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
+
+    /// <summary>
+    /// Why PostgreSQL tests are skipped, or null when they run: they run with a connection variable or usable
+    /// binaries, and always on CI (where a missing server then fails them).
+    /// </summary>
+    /// <param name="hasConnectionVariable">Whether <see cref="ConnectionVariable"/> is set.</param>
+    /// <param name="hasBinaries">Whether initdb and pg_ctl were found.</param>
+    /// <param name="needsRunuser">Whether the process runs as root (initdb refuses root).</param>
+    /// <param name="hasRunuser">Whether runuser was found.</param>
+    /// <param name="isCi">Whether <c>CI</c> is set.</param>
+    /// <returns>The reason, or null.</returns>
+    public static string? DecideSkipReason(bool hasConnectionVariable, bool hasBinaries, bool needsRunuser, bool hasRunuser, bool isCi)
     {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionVariable)))
+        if (hasConnectionVariable || isCi)
         {
             return null;
         }
 
-        var problem = FindBinaries() is null
-            ? $"no PostgreSQL server: {ConnectionVariable} is not set and initdb/pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin"
-            : IsRoot && FindOnPath("runuser", ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]) is null
-                ? "no PostgreSQL server: running as root and runuser was not found (initdb refuses root)"
-                : null;
-        if (problem is null)
+        if (!hasBinaries)
         {
-            return null;
+            return $"no PostgreSQL server: {ConnectionVariable} is not set and initdb/pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin";
         }
 
-        // On CI a missing server is a failure, not a skip: the tests run and throw.
-        return string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")) ? problem : null;
+        return needsRunuser && !hasRunuser
+            ? "no PostgreSQL server: running as root and runuser was not found (initdb refuses root)"
+            : null;
     }
 
     private static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
