@@ -146,6 +146,29 @@ public sealed class PostgresMigratorTests
     }
 
     [PostgresFact]
+    public async Task MigrateAsync_FailingScript_RollsBackThatVersionOnlyAndNamesIt()
+    {
+        await using var db = await Db.FreshAsync("scriptfail");
+        await Db.CreateHostTablesAsync(db);
+        await Db.ExecAsync(db, "CREATE TABLE domain_ip_assignments (x INT)"); // makes version 2 fail
+        var migrator = Db.Migrator(db, createHostTables: false);
+
+        var ex = await Assert.ThrowsAsync<MigrationException>(() => migrator.MigrateAsync());
+
+        Assert.Equal(MigrationFailure.ScriptFailed, ex.Failure);
+        Assert.Equal(2, ex.Version);
+        Assert.Contains("0002_create_domain_ip_assignments", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("42P07", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<PostgresException>(ex.InnerException);
+        var status = await migrator.GetStatusAsync();
+        Assert.Equal([1], status.Applied.Select(a => a.Version));
+        Assert.Equal(0L, await Db.ScalarAsync<long>(db, "SELECT count(*) FROM pg_class WHERE relname LIKE 'ix_domain_ip_assignments%'"));
+
+        await Db.ExecAsync(db, "DROP TABLE domain_ip_assignments");
+        Assert.Equal([2, 3, 4, 5, 6, 7], await migrator.MigrateAsync());
+    }
+
+    [PostgresFact]
     public async Task VerifyAsync_Pending_ListsThemAndChangesNothing()
     {
         await using var db = await Db.FreshAsync("verify");
