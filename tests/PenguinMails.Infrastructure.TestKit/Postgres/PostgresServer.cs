@@ -62,25 +62,39 @@ public static partial class PostgresServer
         return new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString) { Database = name }.ConnectionString;
     }
 
-    private static string? ComputeSkipReason()
+    private static string? ComputeSkipReason() =>
+        DecideSkipReason(
+            hasConnectionVariable: !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionVariable)),
+            hasBinaries: FindBinaries() is not null,
+            needsRunuser: IsRoot,
+            hasRunuser: FindOnPath("runuser", ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]) is not null,
+            isCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
+
+    /// <summary>
+    /// Why PostgreSQL tests are skipped, or null when they run: they run with a connection variable or usable
+    /// binaries, and always on CI (where a missing server then fails them).
+    /// </summary>
+    /// <param name="hasConnectionVariable">Whether <see cref="ConnectionVariable"/> is set.</param>
+    /// <param name="hasBinaries">Whether initdb and pg_ctl were found.</param>
+    /// <param name="needsRunuser">Whether the process runs as root (initdb refuses root).</param>
+    /// <param name="hasRunuser">Whether runuser was found.</param>
+    /// <param name="isCi">Whether <c>CI</c> is set.</param>
+    /// <returns>The reason, or null.</returns>
+    public static string? DecideSkipReason(bool hasConnectionVariable, bool hasBinaries, bool needsRunuser, bool hasRunuser, bool isCi)
     {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionVariable)))
+        if (hasConnectionVariable || isCi)
         {
             return null;
         }
 
-        var problem = FindBinaries() is null
-            ? $"no PostgreSQL server: {ConnectionVariable} is not set and initdb/pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin"
-            : IsRoot && FindOnPath("runuser", ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]) is null
-                ? "no PostgreSQL server: running as root and runuser was not found (initdb refuses root)"
-                : null;
-        if (problem is null)
+        if (!hasBinaries)
         {
-            return null;
+            return $"no PostgreSQL server: {ConnectionVariable} is not set and initdb/pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin";
         }
 
-        // On CI a missing server is a failure, not a skip: the tests run and throw.
-        return string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")) ? problem : null;
+        return needsRunuser && !hasRunuser
+            ? "no PostgreSQL server: running as root and runuser was not found (initdb refuses root)"
+            : null;
     }
 
     private static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
@@ -142,6 +156,7 @@ public static partial class PostgresServer
                 Timeout = 30,
             }.ConnectionString;
             var cluster = new Cluster(cs, NpgsqlDataSource.Create(cs), root, Path.Combine(bin, "pg_ctl"), runuser);
+            StartWatchdog(root, Path.Combine(bin, "pg_ctl"), runuser);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
             await WaitUntilReadyAsync(cluster, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             return cluster;
@@ -149,6 +164,41 @@ public static partial class PostgresServer
 
         TryDelete(root);
         throw last ?? new InvalidOperationException("The throwaway PostgreSQL cluster did not start.");
+    }
+
+    /// <summary>
+    /// A detached shell that waits for this process to end (however it ends: a test host is sometimes killed right
+    /// after ProcessExit starts), then stops the cluster and deletes its folder.
+    /// </summary>
+    private static void StartWatchdog(string root, string pgCtl, string? runuser)
+    {
+        var stop = (runuser is null ? string.Empty : $"'{runuser}' -u postgres -- ") + $"'{pgCtl}' -D '{Path.Combine(root, "data")}' -m immediate -w -t 20 stop";
+        var script = string.Create(
+            CultureInfo.InvariantCulture,
+            $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop}; rm -rf '{root}'");
+        var psi = new ProcessStartInfo
+        {
+            FileName = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh",
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (psi.FileName != "/bin/sh")
+        {
+            psi.ArgumentList.Add("/bin/sh");
+        }
+
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        try
+        {
+            using var watchdog = Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Without a watchdog, ProcessExit still stops the cluster; the folder may stay behind.
+        }
     }
 
     private static async Task WaitUntilReadyAsync(Cluster cluster, TimeSpan timeout)

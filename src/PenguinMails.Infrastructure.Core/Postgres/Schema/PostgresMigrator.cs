@@ -321,7 +321,10 @@ public sealed class PostgresMigrator
 
     private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (long)Math.Ceiling(_lockTimeout.TotalMilliseconds));
+        // lock_timeout is an int of milliseconds; 0 disables it (wait forever).
+        var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan
+            ? 0
+            : (long)Math.Clamp(Math.Ceiling(_lockTimeout.TotalMilliseconds), 1, int.MaxValue);
         using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', @value, true)", connection, transaction))
         {
             set.Parameters.AddWithValue("value", timeoutMs.ToString(CultureInfo.InvariantCulture));
@@ -522,7 +525,7 @@ public sealed class PostgresMigrator
         command.Parameters.AddWithValue("version", migration.Version);
         command.Parameters.AddWithValue("name", migration.Name);
         command.Parameters.AddWithValue("checksum", migration.Checksum);
-        command.Parameters.AddWithValue("applied_at", _timeProvider.GetUtcNow());
+        command.Parameters.AddWithValue("applied_at", _timeProvider.GetUtcNow().ToUniversalTime());
         command.Parameters.Add(new NpgsqlParameter<string?>("applied_by", NpgsqlDbType.Varchar)
         {
             TypedValue = _appliedBy is { Length: > 255 } ? _appliedBy[..255] : _appliedBy,
