@@ -581,6 +581,18 @@ public abstract class SmtpIpAddressRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BulkImportAsync_Cancelled_ThrowsAndStoresNothing()
+    {
+        var vps = await NewVpsAsync();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.BulkImportAsync([NewIp(vps)], cts.Token));
+
+        Assert.Equal(0, await Repo.CountAsync(new SmtpIpAddressFilter(vps)));
+    }
+
+    [Fact]
     public async Task BulkImportAsync_Empty_ImportsNothing()
     {
         Assert.Equal(0, await Repo.BulkImportAsync([]));
