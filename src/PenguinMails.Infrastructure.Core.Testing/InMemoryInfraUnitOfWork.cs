@@ -26,6 +26,9 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
 
     // [repositories: SmtpIps, Assignments]
+    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(session);
+
+    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(session);
 
     // [repositories: Staff]
 

@@ -18,6 +18,11 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     IVpsInstanceRepository VpsInstances { get; }
 
     // [repositories: SmtpIps, Assignments]
+    /// <summary>The SMTP IP addresses, inside this unit.</summary>
+    SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses { get; }
+
+    /// <summary>The domain-IP assignments, inside this unit.</summary>
+    Assignments.IDomainIpAssignmentRepository DomainIpAssignments { get; }
 
     // [repositories: Staff]
 

@@ -62,6 +62,9 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
     public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
 
     // [repositories: SmtpIps, Assignments]
+    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_executor, _time);
+
+    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_executor, _time);
 
     // [repositories: Staff]
 

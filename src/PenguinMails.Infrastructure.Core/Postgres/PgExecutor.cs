@@ -93,4 +93,74 @@ internal sealed class PgExecutor
             }
         }
     }
+
+    /// <summary>
+    /// Runs a binary COPY FROM STDIN (<paramref name="copyCommand"/>), writing rows with <paramref name="write"/>, all
+    /// or nothing: inside the unit of work's transaction, or else in a transaction of its own that commits only when
+    /// the COPY completed. Returns the number of rows copied.
+    /// </summary>
+    public async Task<ulong> ImportAsync<TState>(
+        string entity,
+        string copyCommand,
+        TState state,
+        Func<NpgsqlBinaryImporter, TState, CancellationToken, Task> write,
+        CancellationToken cancellationToken
+    )
+    {
+        _guard?.Invoke();
+        NpgsqlConnection? owned = null;
+        NpgsqlTransaction? ownTransaction = null;
+        try
+        {
+            var connection = _connection;
+            if (connection is null)
+            {
+                owned = await _dataSource!.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection = owned;
+                ownTransaction = await owned.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            }
+
+            ulong copied;
+            var importer = await connection.BeginBinaryImportAsync(copyCommand, cancellationToken).ConfigureAwait(false);
+            await using (importer.ConfigureAwait(false))
+            {
+                await write(importer, state, cancellationToken).ConfigureAwait(false);
+                copied = await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return copied;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            if (ex is NpgsqlException or OperationCanceledException)
+            {
+                _onServerError?.Invoke();
+            }
+
+            var translated = PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -17,6 +17,9 @@ public interface IContractStore : IAsyncDisposable
     IVpsInstanceRepository VpsInstances { get; }
 
     // [repositories: SmtpIps, Assignments]
+    SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses { get; }
+
+    Assignments.IDomainIpAssignmentRepository DomainIpAssignments { get; }
 
     // [repositories: Staff]
 

@@ -23,6 +23,9 @@ public sealed class InMemoryContractStore : IContractStore
     public IVpsInstanceRepository VpsInstances { get; }
 
     // [repositories: SmtpIps, Assignments]
+    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(_store);
+
+    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(_store);
 
     // [repositories: Staff]
 

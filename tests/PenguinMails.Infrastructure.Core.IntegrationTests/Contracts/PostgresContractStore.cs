@@ -51,6 +51,9 @@ public sealed class PostgresContractStore : IContractStore
     public IVpsInstanceRepository VpsInstances { get; }
 
     // [repositories: SmtpIps, Assignments]
+    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_dataSource, SchemaName.Default, Clock);
+
+    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_dataSource, SchemaName.Default, Clock);
 
     // [repositories: Staff]
 

@@ -1,0 +1,209 @@
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="IDomainIpAssignmentRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRepository
+{
+    internal static readonly TableDef<Guid, DomainIpAssignment> Table = new(DomainIpAssignment.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(DomainIpAssignment);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store; register the domains with <see cref="InMemoryInfraStore.AddDomain"/>.</param>
+    public InMemoryDomainIpAssignmentRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryDomainIpAssignmentRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<DomainIpAssignment>> ListAsync(
+        DomainIpAssignmentFilter? filter = null,
+        PageRequest? page = null,
+        CancellationToken cancellationToken = default
+    )
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = Matching(filter)
+            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<DomainIpAssignment>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<DomainIpAssignment>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(filter).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<DomainIpAssignment> AddAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var row = DomainIpAssignmentRules.PrepareInsert(assignment, StoreClock.Now(_session.Time));
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(row.Id.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (
+                    row.Status != DomainIpAssignmentStatus.Expired
+                    && table.Values.Any(a => a.DomainId == row.DomainId && a.SmtpIpAddressId == row.SmtpIpAddressId && a.Status != DomainIpAssignmentStatus.Expired)
+                )
+                {
+                    throw new DuplicateEntityException(Entity, DomainIpAssignmentRules.DomainIpKey);
+                }
+
+                if (row.DomainId is { } domain && !state.HasHost(HostTable.Domains, domain.Value))
+                {
+                    throw new ReferencedEntityMissingException(Entity, "domain_id", "domains");
+                }
+
+                if (row.SmtpIpAddressId is { } ip && !state.Table(InMemorySmtpIpAddressRepository.Table).ContainsKey(ip.Value))
+                {
+                    throw new ReferencedEntityMissingException(Entity, "smtp_ip_address_id", SmtpIpAddress.TableName);
+                }
+
+                return (state.With(Table, table.Add(row.Id.Value, row)), row);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<DomainIpAssignment> UpdateAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        EntityValidation.EnsureValid(assignment);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(assignment.Id.Value) ?? throw new EntityNotFoundException(Entity, assignment.Id.ToString());
+                if (actual.Status != assignment.Status || actual.WarmupState != assignment.WarmupState || actual.Updated != assignment.Updated)
+                {
+                    throw DomainIpAssignmentRules.Conflict(
+                        assignment,
+                        actual,
+                        "it was updated or its status or warmup state changed since it was read"
+                    );
+                }
+
+                var stored = actual with
+                {
+                    Expires = StoreClock.Truncate(assignment.Expires),
+                    LastSent = StoreClock.Truncate(assignment.LastSent),
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(Table, table.SetItem(assignment.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<DomainIpAssignment> ChangeStatusAsync(
+        DomainIpAssignment current,
+        DomainIpAssignmentStatus newStatus,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var now = StoreClock.Now(_session.Time);
+        _ = DomainIpAssignmentLifecycle.Apply(current, newStatus, now);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
+                if (actual.Status != current.Status)
+                {
+                    throw DomainIpAssignmentRules.Conflict(current, actual, null);
+                }
+
+                // The side rule applied to the stored row, as the single UPDATE statement does on PostgreSQL.
+                var next = DomainIpAssignmentLifecycle.Apply(actual, newStatus, now);
+                var stored = next with { Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<DomainIpAssignment> ChangeWarmupStateAsync(DomainIpAssignment current, WarmupState newState, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var now = StoreClock.Now(_session.Time);
+        var next = WarmupStateLifecycle.Apply(current, newState, now);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
+                if (actual.WarmupState != current.WarmupState)
+                {
+                    throw DomainIpAssignmentRules.Conflict(current, actual, null, warmupOnly: true);
+                }
+
+                var stored = actual with { WarmupState = next.WarmupState, Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
+            },
+            cancellationToken
+        );
+
+    private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter)
+    {
+        var before = filter?.ExpiringBefore is { } eb ? StoreClock.Truncate(eb) : (DateTimeOffset?)null;
+        return _session
+            .Read()
+            .Table(Table)
+            .Values.Where(v =>
+                (filter?.DomainId is null || v.DomainId == filter.DomainId)
+                && (filter?.SmtpIpAddressId is null || v.SmtpIpAddressId == filter.SmtpIpAddressId)
+                && (filter?.Status is null || v.Status == filter.Status)
+                && (before is null || (v.Expires is { } e && e < before))
+            );
+    }
+}

@@ -1,0 +1,272 @@
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="ISmtpIpAddressRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
+{
+    internal static readonly TableDef<Guid, SmtpIpAddress> Table = new(SmtpIpAddress.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(SmtpIpAddress);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemorySmtpIpAddressRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemorySmtpIpAddressRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ipAddress);
+        cancellationToken.ThrowIfCancellationRequested();
+        // The table is in key order, so the first match has the lowest id, as ORDER BY id LIMIT 1.
+        return Task.FromResult(
+            _session
+                .Read()
+                .Table(Table)
+                .Values.FirstOrDefault(v => v.VpsInstanceId == vpsInstanceId && string.Equals(v.IpAddress, ipAddress, StringComparison.Ordinal))
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = Matching(filter)
+            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<SmtpIpAddress>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<SmtpIpAddress>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(filter).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress> AddAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
+        SmtpIpAddressRules.EnsureInsertable(ip);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(ip.Id.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                EnsureVpsExists(state, ip.VpsInstanceId);
+                var stored = Stamp(ip, now);
+                return (state.With(Table, table.Add(ip.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress> UpdateAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
+        EntityValidation.EnsureValid(ip);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(ip.Id.Value) ?? throw new EntityNotFoundException(Entity, ip.Id.ToString());
+                if (actual.Status != ip.Status)
+                {
+                    throw Conflict(ip, actual);
+                }
+
+                if (actual.Updated != ip.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, ip.Id.ToString(), "it was updated or its status changed since it was read");
+                }
+
+                EnsureVpsExists(state, ip.VpsInstanceId);
+                var stored = actual with
+                {
+                    VpsInstanceId = ip.VpsInstanceId,
+                    IpAddress = ip.IpAddress,
+                    ReputationState = ip.ReputationState,
+                    ApproximateCost = ip.ApproximateCost,
+                    LastReputationCheck = StoreClock.Truncate(ip.LastReputationCheck),
+                    ProviderBlacklistStatus = RoundTrip(ip.ProviderBlacklistStatus),
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(Table, table.SetItem(ip.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress> ChangeStatusAsync(SmtpIpAddress current, SmtpIpAddressStatus newStatus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var now = StoreClock.Now(_session.Time);
+        var next = SmtpIpAddressLifecycle.Apply(current, newStatus, now);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
+                if (actual.Status != current.Status)
+                {
+                    throw Conflict(current, actual);
+                }
+
+                var stored = actual with { Status = next.Status, Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpIpAddress> AdjustAssignedCountAsync(SmtpIpAddressId id, int delta, CancellationToken cancellationToken = default)
+    {
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(id.Value) ?? throw new EntityNotFoundException(Entity, id.ToString());
+                var error = SmtpIpAddressRules.AssignedCountError(actual.AssignedCount, delta);
+                if (error is not null)
+                {
+                    throw error;
+                }
+
+                var stored = actual with { AssignedCount = actual.AssignedCount + delta, Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                return (state.With(Table, table.SetItem(id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (!table.ContainsKey(id.Value))
+                {
+                    return (state, false);
+                }
+
+                state = state.With(Table, table.Remove(id.Value));
+                return (Cascades.OnSmtpIpAddressDeleted(state, id.Value), true);
+            },
+            cancellationToken
+        );
+
+    /// <inheritdoc />
+    public Task<int> BulkImportAsync(IReadOnlyCollection<SmtpIpAddress> ips, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ips);
+        SmtpIpAddressRules.EnsureImportable(ips);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (ips.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                // As PostgreSQL: unique keys are checked row by row, foreign keys at the end of the COPY statement.
+                if (ips.Any(ip => table.ContainsKey(ip.Id.Value)))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                foreach (var ip in ips)
+                {
+                    EnsureVpsExists(state, ip.VpsInstanceId);
+                }
+
+                var builder = table.ToBuilder();
+                foreach (var ip in ips)
+                {
+                    builder.Add(ip.Id.Value, Stamp(ip, now));
+                }
+
+                return (state.With(Table, builder.ToImmutable()), ips.Count);
+            },
+            cancellationToken
+        );
+    }
+
+    private static SmtpIpAddress Stamp(SmtpIpAddress ip, DateTimeOffset now) =>
+        ip with
+        {
+            LastReputationCheck = StoreClock.Truncate(ip.LastReputationCheck),
+            ProviderBlacklistStatus = RoundTrip(ip.ProviderBlacklistStatus),
+            Created = now,
+            Updated = now,
+        };
+
+    /// <summary>The value as it reads back from the JSONB column (timestamps in UTC, truncated as PostgreSQL stores them).</summary>
+    private static ProviderBlacklistStatus? RoundTrip(ProviderBlacklistStatus? value) =>
+        value is null ? null : ProviderBlacklistStatus.FromJson(value.ToJson());
+
+    private static void EnsureVpsExists(StoreState state, VpsInstanceId? vps)
+    {
+        if (vps is { } id && !state.Table(InMemoryVpsInstanceRepository.Table).ContainsKey(id.Value))
+        {
+            throw new ReferencedEntityMissingException(Entity, "vps_instance_id", VpsInstance.TableName);
+        }
+    }
+
+    private IEnumerable<SmtpIpAddress> Matching(SmtpIpAddressFilter? filter) =>
+        _session
+            .Read()
+            .Table(Table)
+            .Values.Where(v =>
+                (filter?.VpsInstanceId is null || v.VpsInstanceId == filter.VpsInstanceId)
+                && (filter?.Status is null || v.Status == filter.Status)
+                && (filter?.ReputationState is null || v.ReputationState == filter.ReputationState)
+            );
+
+    private static ConcurrencyConflictException Conflict(SmtpIpAddress expected, SmtpIpAddress actual) =>
+        new(
+            Entity,
+            expected.Id.ToString(),
+            $"expected status '{expected.Status.ToDatabaseValue()}' but found '{actual.Status.ToDatabaseValue()}'"
+        );
+}
