@@ -54,7 +54,7 @@ public sealed class ExternalToolTests
         var migrator = Db.Migrator(db, createHostTables: false);
 
         await Db.ExecAsync(db, migrator.GenerateScript(0, 4));
-        Assert.Equal([5, 6, 7], (await migrator.GetStatusAsync()).Pending.Select(m => m.Version));
+        Assert.Equal(Enumerable.Range(5, SchemaMigrations.LatestVersion - 4), (await migrator.GetStatusAsync()).Pending.Select(m => m.Version));
         await Db.ExecAsync(db, migrator.GenerateScript(4));
 
         Assert.True((await migrator.VerifyAsync()).IsUpToDate);

@@ -57,7 +57,7 @@ public sealed class PostgresMigratorTests
         var migrator = Db.Migrator(db);
 
         Assert.Equal([1, 2, 3], await migrator.MigrateAsync(3));
-        Assert.Equal([4, 5, 6, 7], (await migrator.GetStatusAsync()).Pending.Select(m => m.Version));
+        Assert.Equal(Enumerable.Range(4, SchemaMigrations.LatestVersion - 3), (await migrator.GetStatusAsync()).Pending.Select(m => m.Version));
         Assert.Empty(await migrator.MigrateAsync(2));
         Assert.Equal([3, 2], await migrator.RollbackAsync(1));
         Assert.Contains("vps_instances", await Db.TablesAsync(db, "public"));
@@ -165,7 +165,7 @@ public sealed class PostgresMigratorTests
         Assert.Equal(0L, await Db.ScalarAsync<long>(db, "SELECT count(*) FROM pg_class WHERE relname LIKE 'ix_domain_ip_assignments%'"));
 
         await Db.ExecAsync(db, "DROP TABLE domain_ip_assignments");
-        Assert.Equal([2, 3, 4, 5, 6, 7], await migrator.MigrateAsync());
+        Assert.Equal(Enumerable.Range(2, SchemaMigrations.LatestVersion - 1), await migrator.MigrateAsync());
     }
 
     [PostgresFact]
@@ -182,12 +182,12 @@ public sealed class PostgresMigratorTests
         await migrator.MigrateAsync(5);
         var partial = await Assert.ThrowsAsync<MigrationException>(() => migrator.VerifyAsync());
 
-        Assert.Equal([6, 7], partial.PendingVersions);
+        Assert.Equal(Enumerable.Range(6, SchemaMigrations.LatestVersion - 5), partial.PendingVersions);
         Assert.Contains("0006_create_tenant_config_and_policies", partial.Message, StringComparison.Ordinal);
         Assert.Contains("0007_seed_well_known_permissions", partial.Message, StringComparison.Ordinal);
 
         await migrator.RunAsync(MigrationMode.Off);
-        Assert.Equal(2, (await migrator.GetStatusAsync()).Pending.Count);
+        Assert.Equal(SchemaMigrations.LatestVersion - 5, (await migrator.GetStatusAsync()).Pending.Count);
         await migrator.RunAsync(MigrationMode.Migrate);
         await migrator.RunAsync(MigrationMode.VerifyOnly);
     }
