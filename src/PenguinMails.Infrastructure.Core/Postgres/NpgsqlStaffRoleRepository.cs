@@ -190,14 +190,18 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        DeleteGuard.InUseOnForeignKeyAsync(
+            _db.ExecuteAsync(
+                Entity,
+                id.ToString(),
+                _delete,
+                id.Value,
+                static (p, id) => p.Int(id),
+                static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+                cancellationToken
+            ),
             Entity,
-            id.ToString(),
-            _delete,
-            id.Value,
-            static (p, id) => p.Int(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
-            cancellationToken
+            id.ToString()
         );
 
     /// <inheritdoc />
