@@ -191,6 +191,7 @@ public abstract class StaffRoleRepositoryContract : StaffContractBase
         seen.AddRange(page.Items.Select(r => r.Id));
         while (!seen.Contains(expected[1]))
         {
+            Assert.NotNull(page.ContinuationToken);
             page = await Repo.ListAsync(new PageRequest(3, page.ContinuationToken));
             seen.AddRange(page.Items.Select(r => r.Id));
         }
