@@ -32,6 +32,12 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 
     // [repositories: Staff]
 
+    public Staff.IStaffRoleRepository StaffRoles => field ??= new InMemoryStaffRoleRepository(session);
+
+    public Staff.IPermissionRepository Permissions => field ??= new InMemoryPermissionRepository(session);
+
+    public Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(session);
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     public Task CommitAsync(CancellationToken cancellationToken = default)

@@ -26,6 +26,15 @@ public interface IInfraUnitOfWork : IAsyncDisposable
 
     // [repositories: Staff]
 
+    /// <summary>The staff roles and their grants, inside this unit.</summary>
+    Staff.IStaffRoleRepository StaffRoles { get; }
+
+    /// <summary>The permissions, inside this unit.</summary>
+    Staff.IPermissionRepository Permissions { get; }
+
+    /// <summary>The staff members, inside this unit.</summary>
+    Staff.IStaffMemberRepository StaffMembers { get; }
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     /// <summary>Commits every operation of the unit.</summary>

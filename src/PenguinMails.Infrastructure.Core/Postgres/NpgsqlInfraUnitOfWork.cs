@@ -68,6 +68,12 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
 
     // [repositories: Staff]
 
+    public Staff.IStaffRoleRepository StaffRoles => field ??= new NpgsqlStaffRoleRepository(_executor, _time);
+
+    public Staff.IPermissionRepository Permissions => field ??= new NpgsqlPermissionRepository(_executor, _time);
+
+    public Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_executor, _time);
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)

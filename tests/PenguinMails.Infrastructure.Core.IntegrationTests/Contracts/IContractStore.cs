@@ -23,6 +23,12 @@ public interface IContractStore : IAsyncDisposable
 
     // [repositories: Staff]
 
+    Core.Staff.IStaffRoleRepository StaffRoles { get; }
+
+    Core.Staff.IPermissionRepository Permissions { get; }
+
+    Core.Staff.IStaffMemberRepository StaffMembers { get; }
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     IInfraUnitOfWorkFactory UnitOfWork { get; }

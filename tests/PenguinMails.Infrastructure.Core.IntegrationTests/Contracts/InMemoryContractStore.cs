@@ -29,6 +29,12 @@ public sealed class InMemoryContractStore : IContractStore
 
     // [repositories: Staff]
 
+    public Core.Staff.IStaffRoleRepository StaffRoles => field ??= new InMemoryStaffRoleRepository(_store);
+
+    public Core.Staff.IPermissionRepository Permissions => field ??= new InMemoryPermissionRepository(_store);
+
+    public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(_store);
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }

@@ -57,6 +57,12 @@ public sealed class PostgresContractStore : IContractStore
 
     // [repositories: Staff]
 
+    public Core.Staff.IStaffRoleRepository StaffRoles => field ??= new NpgsqlStaffRoleRepository(_dataSource, SchemaName.Default, Clock);
+
+    public Core.Staff.IPermissionRepository Permissions => field ??= new NpgsqlPermissionRepository(_dataSource, SchemaName.Default, Clock);
+
+    public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_dataSource, SchemaName.Default, Clock);
+
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }

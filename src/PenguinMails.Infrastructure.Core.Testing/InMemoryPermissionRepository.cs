@@ -1,0 +1,154 @@
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Staff;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// The in-memory implementation of <see cref="IPermissionRepository"/>, behaving like the PostgreSQL one. The store
+/// starts with the well-known catalog (<see cref="WellKnownPermissions"/>), as a migrated database does.
+/// </summary>
+public sealed class InMemoryPermissionRepository : IPermissionRepository
+{
+    private const string Entity = nameof(Permission);
+    private const string StaleReason = "its name, description or category changed since it was read";
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryPermissionRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryPermissionRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Table().GetValueOrDefault(id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Table().Values.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal)));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<Permission>> ListAsync(PermissionFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeInt(page.ContinuationToken);
+        var items = Matching(filter).Where(p => after is null || p.Id.Value > after.Value).Take(page.Limit + 1).ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<Permission>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<Permission>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(PermissionFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(filter).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<Permission> AddAsync(Permission permission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(permission);
+        EntityValidation.EnsureValid(permission);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = InMemoryStaffTables.Permissions(state, _session.Store);
+                if (table.ContainsKey(permission.Id.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (table.Values.Any(p => string.Equals(p.Name, permission.Name, StringComparison.Ordinal)))
+                {
+                    throw new DuplicateEntityException(Entity, "name");
+                }
+
+                var stored = permission with { Created = now };
+                return (InMemoryStaffTables.WithPermissions(state, table.Add(permission.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<Permission> UpdateAsync(Permission current, Permission changed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (current.Id != changed.Id)
+        {
+            throw new ArgumentException("The current and the changed permission must have the same id.", nameof(changed));
+        }
+
+        EntityValidation.EnsureValid(changed);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = InMemoryStaffTables.Permissions(state, _session.Store);
+                var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
+                if (
+                    !string.Equals(actual.Name, current.Name, StringComparison.Ordinal)
+                    || !string.Equals(actual.Description, current.Description, StringComparison.Ordinal)
+                    || !string.Equals(actual.Category, current.Category, StringComparison.Ordinal)
+                )
+                {
+                    throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+                }
+
+                if (table.Values.Any(p => p.Id != current.Id && string.Equals(p.Name, changed.Name, StringComparison.Ordinal)))
+                {
+                    throw new DuplicateEntityException(Entity, "name");
+                }
+
+                var stored = actual with { Name = changed.Name, Description = changed.Description, Category = changed.Category };
+                return (InMemoryStaffTables.WithPermissions(state, table.SetItem(current.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = InMemoryStaffTables.Permissions(state, _session.Store);
+                if (!table.ContainsKey(id.Value))
+                {
+                    return (state, false);
+                }
+
+                if (state.Table(InMemoryStaffTables.Grants).Keys.Any(k => k.PermissionId == id.Value))
+                {
+                    throw new EntityInUseException(Entity, id.ToString(), StaffRolePermission.TableName);
+                }
+
+                return (InMemoryStaffTables.WithPermissions(state, table.Remove(id.Value)), true);
+            },
+            cancellationToken
+        );
+
+    private System.Collections.Immutable.ImmutableSortedDictionary<int, Permission> Table() => InMemoryStaffTables.Permissions(_session.Read(), _session.Store);
+
+    private IEnumerable<Permission> Matching(PermissionFilter? filter) =>
+        Table().Values.Where(p => filter?.Category is null || string.Equals(p.Category, filter.Category, StringComparison.Ordinal));
+}

@@ -1,0 +1,164 @@
+using System.Collections.Frozen;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Staff;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// The in-memory implementation of <see cref="IStaffMemberRepository"/>, behaving like the PostgreSQL one. Register the
+/// users staff members refer to with <see cref="InMemoryInfraStore.AddUser"/>.
+/// </summary>
+public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
+{
+    private const string Entity = nameof(StaffMember);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryStaffMemberRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryStaffMemberRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(InMemoryStaffTables.Members).GetValueOrDefault(userId.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = Matching(filter)
+            .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<StaffMember>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<StaffMember>(items, ContinuationToken.Encode(items[^1].UserId.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(filter).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<StaffMember> AddAsync(StaffMember member, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        EntityValidation.EnsureValid(member);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(InMemoryStaffTables.Members);
+                if (table.ContainsKey(member.UserId.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                // PostgreSQL checks the foreign keys in the order they were declared: user_id, then role_id.
+                if (!state.HasHost(HostTable.Users, member.UserId.Value))
+                {
+                    throw new ReferencedEntityMissingException(Entity, "user_id", "users");
+                }
+
+                EnsureRoleExists(state, member.RoleId);
+                var stored = member with { Created = now, Updated = now };
+                return (state.With(InMemoryStaffTables.Members, table.Add(member.UserId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<StaffMember> UpdateAsync(StaffMember member, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        EntityValidation.EnsureValid(member);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(InMemoryStaffTables.Members);
+                var actual = table.GetValueOrDefault(member.UserId.Value) ?? throw new EntityNotFoundException(Entity, member.UserId.ToString());
+                if (actual.Updated != member.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, member.UserId.ToString(), "it was updated since it was read");
+                }
+
+                if (member.RoleId != actual.RoleId)
+                {
+                    EnsureRoleExists(state, member.RoleId);
+                }
+
+                var stored = actual with
+                {
+                    RoleId = member.RoleId,
+                    Notes = member.Notes,
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(InMemoryStaffTables.Members, table.SetItem(member.UserId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(InMemoryStaffTables.Members);
+                return table.ContainsKey(userId.Value)
+                    ? (state.With(InMemoryStaffTables.Members, table.Remove(userId.Value)), true)
+                    : (state, false);
+            },
+            cancellationToken
+        );
+
+    /// <inheritdoc />
+    public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = _session.Read();
+        if (state.Table(InMemoryStaffTables.Members).GetValueOrDefault(userId.Value)?.RoleId is not { } roleId)
+        {
+            return Task.FromResult<IReadOnlySet<string>>(FrozenSet<string>.Empty);
+        }
+
+        var permissions = InMemoryStaffTables.Permissions(state, _session.Store);
+        var names = state
+            .Table(InMemoryStaffTables.Grants)
+            .Keys.Where(k => k.RoleId == roleId.Value)
+            .Select(k => permissions[k.PermissionId].Name)
+            .ToList();
+        return Task.FromResult<IReadOnlySet<string>>(names.Count == 0 ? FrozenSet<string>.Empty : names.ToFrozenSet(StringComparer.Ordinal));
+    }
+
+    private static void EnsureRoleExists(StoreState state, StaffRoleId? roleId)
+    {
+        if (roleId is { } id && !state.Table(InMemoryStaffTables.Roles).ContainsKey(id.Value))
+        {
+            throw new ReferencedEntityMissingException(Entity, "role_id", StaffRole.TableName);
+        }
+    }
+
+    private IEnumerable<StaffMember> Matching(StaffMemberFilter? filter) =>
+        _session.Read().Table(InMemoryStaffTables.Members).Values.Where(m => filter?.RoleId is null || m.RoleId == filter.RoleId);
+}

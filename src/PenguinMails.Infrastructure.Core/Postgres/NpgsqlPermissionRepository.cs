@@ -1,0 +1,243 @@
+using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Staff;
+
+namespace PenguinMails.Infrastructure.Core.Postgres;
+
+/// <summary>The PostgreSQL implementation of <see cref="IPermissionRepository"/> on a singleton <see cref="NpgsqlDataSource"/>.</summary>
+public sealed class NpgsqlPermissionRepository : IPermissionRepository
+{
+    private const string Entity = nameof(Permission);
+
+    /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
+    internal const string Columns = "id, name, description, category, created";
+
+    private readonly PgExecutor _db;
+    private readonly TimeProvider _time;
+    private readonly string _select;
+    private readonly string _selectById;
+    private readonly string _selectByName;
+    private readonly string _insert;
+    private readonly string _update;
+    private readonly string _delete;
+    private readonly string _count;
+
+    /// <summary>Initializes a repository over <paramref name="dataSource"/>.</summary>
+    /// <param name="dataSource">The application's singleton data source.</param>
+    /// <param name="schema">The schema the tables live in; <c>public</c> by default.</param>
+    /// <param name="timeProvider">The clock for <c>created</c>; the system clock by default.</param>
+    public NpgsqlPermissionRepository(NpgsqlDataSource dataSource, string schema = SchemaName.Default, TimeProvider? timeProvider = null)
+        : this(new PgExecutor(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), SchemaName.Validate(schema)), timeProvider ?? TimeProvider.System) { }
+
+    internal NpgsqlPermissionRepository(PgExecutor db, TimeProvider timeProvider)
+    {
+        _db = db;
+        _time = timeProvider;
+        var table = SchemaName.Render("$(schema).permissions", db.Schema);
+        _select = "SELECT " + Columns + " FROM " + table;
+        _selectById = _select + " WHERE id = $1";
+        _selectByName = _select + " WHERE name = $1";
+        _insert = "INSERT INTO " + table + " (" + Columns + ") VALUES ($1, $2, $3, $4, $5) RETURNING " + Columns;
+        _update =
+            "UPDATE " + table + " SET name = $2, description = $3, category = $4 "
+            + "WHERE id = $1 AND name IS NOT DISTINCT FROM $5 AND description IS NOT DISTINCT FROM $6 AND category IS NOT DISTINCT FROM $7 "
+            + "RETURNING " + Columns;
+        _delete = "DELETE FROM " + table + " WHERE id = $1";
+        _count = "SELECT count(*) FROM " + table;
+    }
+
+    /// <inheritdoc />
+    public Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default) =>
+        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _db.ExecuteAsync(Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<Permission>> ListAsync(PermissionFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        var after = ContinuationToken.DecodeInt(page.ContinuationToken);
+        var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $3";
+        var items = await _db.ExecuteAsync(
+                Entity,
+                "list",
+                sql,
+                (filter, after, page.Limit),
+                static (p, s) =>
+                {
+                    p.Text(s.filter?.Category);
+                    p.Int(s.after);
+                    p.Int(s.Limit + 1);
+                },
+                static (r, _, ct) => ReadAllAsync(r, ct),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (items.Count <= page.Limit)
+        {
+            return new Page<Permission>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<Permission>(items, ContinuationToken.Encode(items[^1].Id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(PermissionFilter? filter = null, CancellationToken cancellationToken = default) =>
+        _db.ExecuteAsync(
+            Entity,
+            "count",
+            _count + Where(filter, null),
+            filter,
+            static (p, f) =>
+            {
+                p.Text(f?.Category);
+                p.Int(null);
+            },
+            static async (r, _, ct) =>
+            {
+                await r.ReadAsync(ct).ConfigureAwait(false);
+                return r.GetInt64(0);
+            },
+            cancellationToken
+        );
+
+    /// <inheritdoc />
+    public async Task<Permission> AddAsync(Permission permission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(permission);
+        EntityValidation.EnsureValid(permission);
+        var now = StoreClock.Now(_time);
+        var stored = await _db.ExecuteAsync(
+                Entity,
+                permission.Id.ToString(),
+                _insert,
+                (permission, now),
+                static (p, s) =>
+                {
+                    p.Int(s.permission.Id.Value);
+                    p.Text(s.permission.Name);
+                    p.Text(s.permission.Description);
+                    p.Text(s.permission.Category);
+                    p.TimestampTz(s.now);
+                },
+                ReadOneAsync,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return stored!;
+    }
+
+    /// <inheritdoc />
+    public async Task<Permission> UpdateAsync(Permission current, Permission changed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (current.Id != changed.Id)
+        {
+            throw new ArgumentException("The current and the changed permission must have the same id.", nameof(changed));
+        }
+
+        EntityValidation.EnsureValid(changed);
+        var stored = await _db.ExecuteAsync(
+                Entity,
+                current.Id.ToString(),
+                _update,
+                (current, changed),
+                static (p, s) =>
+                {
+                    p.Int(s.current.Id.Value);
+                    p.Text(s.changed.Name);
+                    p.Text(s.changed.Description);
+                    p.Text(s.changed.Category);
+                    p.Text(s.current.Name);
+                    p.Text(s.current.Description);
+                    p.Text(s.current.Category);
+                },
+                ReadOneAsync,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        return await GetAsync(current.Id, cancellationToken).ConfigureAwait(false) is null
+            ? throw new EntityNotFoundException(Entity, current.Id.ToString())
+            : throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
+        DeleteGuard.InUseOnForeignKeyAsync(
+            _db.ExecuteAsync(
+                Entity,
+                id.ToString(),
+                _delete,
+                id.Value,
+                static (p, id) => p.Int(id),
+                static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+                cancellationToken
+            ),
+            Entity,
+            id.ToString()
+        );
+
+    /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>
+    internal const string StaleReason = "its name, description or category changed since it was read";
+
+    private static string Where(PermissionFilter? filter, int? after)
+    {
+        // Fragments are constants; values are parameters $1 (category), $2 (after).
+        var clauses = new List<string>(2);
+        if (filter?.Category is not null)
+        {
+            clauses.Add("category = $1");
+        }
+
+        if (after is not null)
+        {
+            clauses.Add("id > $2");
+        }
+
+        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
+        const string Typed = "($1::text IS NULL OR TRUE) AND ($2::integer IS NULL OR TRUE)";
+        return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
+    }
+
+    private static async Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+
+    internal static async Task<List<Permission>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var list = new List<Permission>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
+    internal static Permission Read(NpgsqlDataReader r)
+    {
+        var id = r.GetInt32(0);
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Permission
+        {
+            Id = new PermissionId(id),
+            Name = r.TextOrNull(1) ?? throw new UnknownDatabaseValueException(Permission.TableName, "name", null, key),
+            Description = r.TextOrNull(2),
+            Category = r.TextOrNull(3) ?? throw new UnknownDatabaseValueException(Permission.TableName, "category", null, key),
+            Created = r.RequiredTimestamp(4, Permission.TableName, key),
+        };
+    }
+}
