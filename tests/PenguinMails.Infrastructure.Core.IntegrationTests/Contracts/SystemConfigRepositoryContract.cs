@@ -177,6 +177,44 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         Assert.DoesNotContain(Secret, stored.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"\\ud800\"", "utf16")]
+    [InlineData("{\"\\udc00x\": 1}", "utf16")]
+    [InlineData("[\"a\\u0000\"]", "no_nul")]
+    [InlineData("1e131072", "numeric_range")]
+    [InlineData("100e131070", "numeric_range")]
+    [InlineData("1e-16384", "numeric_range")]
+    [InlineData("1.5e-16383", "numeric_range")]
+    [InlineData("0e-200000", "numeric_range")]
+    [InlineData("{\"n\": [0e3000000000]}", "numeric_range")]
+    public async Task AddAsync_JsonThatJsonbRejects_ThrowsValidationOnEveryStore(string json, string rule)
+    {
+        var entry = NewEntry(json: json);
+
+        var ex = await Assert.ThrowsAsync<EntityValidationException>(() => Repo.AddAsync(entry));
+
+        Assert.Equal(("value", rule), (Assert.Single(ex.Errors).Field, ex.Errors[0].Rule));
+        Assert.Null(await Repo.GetAsync(entry.Key));
+    }
+
+    [Theory]
+    [InlineData("9e131071")]
+    [InlineData("1e-16383")]
+    [InlineData("123456789e-16383")]
+    [InlineData("0.1e-16382")]
+    [InlineData("0e200000")]
+    [InlineData("-0.0e5")]
+    [InlineData("\"\\ud83d\\udc27\"")]
+    public async Task AddAsync_JsonAtJsonbLimits_RoundTripsByContent(string json)
+    {
+        var entry = NewEntry(json: json);
+
+        await Repo.AddAsync(entry);
+        var read = await Repo.GetAsync(entry.Key);
+
+        Assert.True(JsonElement.DeepEquals(Json(json), read!.Value!.Value));
+    }
+
     [Fact]
     public async Task GetAsync_Missing_ReturnsNull()
     {
