@@ -294,6 +294,24 @@ public abstract class FeatureFlagRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Operations_CancelledToken_ThrowOperationCanceledAndWriteNothing()
+    {
+        var flag = await Repo.AddAsync(NewFlag());
+        var added = NewFlag();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.GetAsync(flag.Id, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.ListAllAsync(cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.AddAsync(added, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.UpdateAsync(flag with { RolloutPercentage = 99 }, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Repo.DeleteAsync(flag.Id, cts.Token));
+
+        Assert.Null(await Repo.GetAsync(added.Id));
+        Assert.Equal(flag, await Repo.GetAsync(flag.Id));
+    }
+
+    [Fact]
     public async Task UnitOfWork_Commit_MakesEveryOperationVisible()
     {
         FeatureFlag a, b;
