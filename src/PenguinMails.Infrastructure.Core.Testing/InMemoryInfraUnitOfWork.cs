@@ -39,6 +39,15 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     public Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(session);
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(session);
+
+    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(session);
+
+    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(session);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(session);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(session);
 
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,20 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     Staff.IStaffMemberRepository StaffMembers { get; }
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    /// <summary>The platform settings (<c>system_config</c>), inside this unit.</summary>
+    global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig { get; }
+
+    /// <summary>The feature flags, inside this unit.</summary>
+    global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags { get; }
+
+    /// <summary>The users' preferences, inside this unit.</summary>
+    global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences { get; }
+
+    /// <summary>The tenants' configuration (<c>tenant_config</c>), inside this unit.</summary>
+    global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs { get; }
+
+    /// <summary>The tenants' policies (<c>tenant_policies</c>), inside this unit.</summary>
+    global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies { get; }
 
     /// <summary>Commits every operation of the unit.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -77,42 +77,172 @@ internal sealed partial class FieldRules
     }
 
     /// <summary>
-    /// A JSONB value: PostgreSQL rejects the escape <c>\u0000</c> in a jsonb string, so it is reported before the write.
+    /// A JSONB value, checked for what PostgreSQL's jsonb input rejects, so it is reported before the write on every
+    /// store: the escape <c>\u0000</c> in a string or property name, a lone UTF-16 surrogate escape, and a number
+    /// outside PostgreSQL's numeric range (more than 16383 digits after the point, 131072 or more before it, or an
+    /// exponent beyond ±1073741822).
     /// </summary>
-    public FieldRules Jsonb(string field, JsonElement? value) =>
-        value is { } v && ContainsNul(v)
-            ? Add(field, "no_nul", $"{field} must not contain a NUL (U+0000) character in a string or property name (PostgreSQL jsonb rejects it).")
-            : this;
+    public FieldRules Jsonb(string field, JsonElement? value)
+    {
+        if (value is not { } v)
+        {
+            return this;
+        }
 
-    private static bool ContainsNul(JsonElement element)
+        var problems = JsonbProblems.None;
+        Walk(v, ref problems);
+        if ((problems & JsonbProblems.Nul) != 0)
+        {
+            Add(field, "no_nul", $"{field} must not contain a NUL (U+0000) character in a string or property name (PostgreSQL jsonb rejects it).");
+        }
+
+        if ((problems & JsonbProblems.Surrogate) != 0)
+        {
+            Add(field, "utf16", $"{field} must not contain a lone UTF-16 surrogate escape in a string or property name (PostgreSQL jsonb rejects it).");
+        }
+
+        if ((problems & JsonbProblems.Number) != 0)
+        {
+            Add(field, "numeric_range", $"{field} must not contain a number outside PostgreSQL's numeric range.");
+        }
+
+        return this;
+    }
+
+    [Flags]
+    private enum JsonbProblems
+    {
+        None = 0,
+        Nul = 1,
+        Surrogate = 2,
+        Number = 4,
+    }
+
+    private static void Walk(JsonElement element, ref JsonbProblems problems)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return element.GetString()!.Contains('\0', StringComparison.Ordinal);
+                CheckText(element, null, ref problems);
+                break;
+            case JsonValueKind.Number:
+                if (!FitsNumeric(element.GetRawText()))
+                {
+                    problems |= JsonbProblems.Number;
+                }
+
+                break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (ContainsNul(item))
-                    {
-                        return true;
-                    }
+                    Walk(item, ref problems);
                 }
 
-                return false;
+                break;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (property.Name.Contains('\0', StringComparison.Ordinal) || ContainsNul(property.Value))
-                    {
-                        return true;
-                    }
+                    CheckText(default, property, ref problems);
+                    Walk(property.Value, ref problems);
                 }
 
-                return false;
+                break;
             default:
-                return false;
+                break;
         }
+    }
+
+    private static void CheckText(JsonElement element, JsonProperty? property, ref JsonbProblems problems)
+    {
+        string text;
+        try
+        {
+            text = property is { } p ? p.Name : element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json cannot unescape a lone surrogate into a string; PostgreSQL rejects it too.
+            problems |= JsonbProblems.Surrogate;
+            return;
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            problems |= JsonbProblems.Nul;
+        }
+    }
+
+    /// <summary>Whether a JSON number's text fits PostgreSQL's numeric (the checks of its input function).</summary>
+    internal static bool FitsNumeric(ReadOnlySpan<char> raw)
+    {
+        const long MaxExponent = int.MaxValue / 2;
+        const long MaxScale = 16383;
+        const long MaxLeadingPosition = 131071;
+        var i = raw.Length > 0 && raw[0] == '-' ? 1 : 0;
+        var intStart = i;
+        while (i < raw.Length && char.IsAsciiDigit(raw[i]))
+        {
+            i++;
+        }
+
+        var intDigits = raw[intStart..i];
+        var fracDigits = ReadOnlySpan<char>.Empty;
+        if (i < raw.Length && raw[i] == '.')
+        {
+            var fracStart = ++i;
+            while (i < raw.Length && char.IsAsciiDigit(raw[i]))
+            {
+                i++;
+            }
+
+            fracDigits = raw[fracStart..i];
+        }
+
+        long exponent = 0;
+        if (i < raw.Length && (raw[i] == 'e' || raw[i] == 'E'))
+        {
+            i++;
+            var negative = i < raw.Length && raw[i] == '-';
+            if (i < raw.Length && (raw[i] == '-' || raw[i] == '+'))
+            {
+                i++;
+            }
+
+            for (; i < raw.Length; i++)
+            {
+                exponent = (exponent * 10) + (raw[i] - '0');
+                if (exponent >= MaxExponent)
+                {
+                    return false;
+                }
+            }
+
+            exponent = negative ? -exponent : exponent;
+        }
+
+        if (fracDigits.Length - exponent > MaxScale)
+        {
+            return false;
+        }
+
+        var firstNonZero = intDigits.IndexOfAnyExcept('0');
+        long leading;
+        if (firstNonZero >= 0)
+        {
+            leading = intDigits.Length - 1 - firstNonZero;
+        }
+        else
+        {
+            var inFraction = fracDigits.IndexOfAnyExcept('0');
+            if (inFraction < 0)
+            {
+                return true;
+            }
+
+            leading = -1 - inFraction;
+        }
+
+        return leading + exponent <= MaxLeadingPosition;
     }
 
     internal static bool IsLowercaseKey(string? value, int maxLength) =>

@@ -75,6 +75,15 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
     public Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_executor, _time);
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_executor, _time);
+
+    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_executor, _time);
+
+    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_executor, _time);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_executor, _time);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_executor, _time);
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {

@@ -30,6 +30,15 @@ public interface IContractStore : IAsyncDisposable
     Core.Staff.IStaffMemberRepository StaffMembers { get; }
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig { get; }
+
+    global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags { get; }
+
+    global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences { get; }
+
+    global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs { get; }
+
+    global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies { get; }
 
     IInfraUnitOfWorkFactory UnitOfWork { get; }
 

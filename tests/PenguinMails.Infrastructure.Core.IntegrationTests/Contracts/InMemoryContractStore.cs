@@ -36,6 +36,15 @@ public sealed class InMemoryContractStore : IContractStore
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(_store);
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(_store);
+
+    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(_store);
+
+    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(_store);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(_store);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(_store);
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 

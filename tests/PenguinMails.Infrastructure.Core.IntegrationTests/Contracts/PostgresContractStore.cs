@@ -64,6 +64,15 @@ public sealed class PostgresContractStore : IContractStore
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_dataSource, SchemaName.Default, Clock);
 
     // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
+    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_dataSource, SchemaName.Default, Clock);
+
+    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_dataSource, SchemaName.Default, Clock);
+
+    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_dataSource, SchemaName.Default, Clock);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_dataSource, SchemaName.Default, Clock);
+
+    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_dataSource, SchemaName.Default, Clock);
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 

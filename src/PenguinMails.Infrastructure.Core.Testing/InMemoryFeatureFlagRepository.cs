@@ -1,0 +1,160 @@
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Internal;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="IFeatureFlagRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
+{
+    internal static readonly TableDef<Guid, FeatureFlag> Table = new(FeatureFlag.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(FeatureFlag);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryFeatureFlagRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryFeatureFlagRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).Values.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.Ordinal)));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<FeatureFlag>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeString(page.ContinuationToken);
+        var items = ByKey()
+            .Where(f => after is null || string.CompareOrdinal(f.Key, after) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<FeatureFlag>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<FeatureFlag>(items, ContinuationToken.Encode(items[^1].Key)));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<FeatureFlag>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<FeatureFlag>>(ByKey().ToList());
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)_session.Read().Table(Table).Count);
+    }
+
+    /// <inheritdoc />
+    public Task<FeatureFlag> AddAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flag);
+        EntityValidation.EnsureValid(flag);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(flag.Id.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (table.Values.Any(f => string.Equals(f.Key, flag.Key, StringComparison.Ordinal)))
+                {
+                    throw new DuplicateEntityException(Entity, "key");
+                }
+
+                CheckReferences(state, flag);
+                var stored = flag with { Updated = now };
+                return (state.With(Table, table.Add(flag.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<FeatureFlag> UpdateAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flag);
+        EntityValidation.EnsureValid(flag);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(flag.Id.Value) ?? throw new EntityNotFoundException(Entity, flag.Id.ToString());
+                if (!string.Equals(actual.Key, flag.Key, StringComparison.Ordinal))
+                {
+                    throw Immutable("key");
+                }
+
+                if (actual.Updated != flag.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, flag.Id.ToString(), "it was updated since it was read");
+                }
+
+                CheckReferences(state, flag);
+                var stored = actual with
+                {
+                    Description = flag.Description,
+                    IsEnabled = flag.IsEnabled,
+                    RolloutPercentage = flag.RolloutPercentage,
+                    UpdatedBy = flag.UpdatedBy,
+                    Updated = StoreClock.NextUpdated(now, actual.Updated),
+                };
+                return (state.With(Table, table.SetItem(flag.Id.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
+            },
+            cancellationToken
+        );
+
+    private IEnumerable<FeatureFlag> ByKey() => _session.Read().Table(Table).Values.OrderBy(f => f.Key, StringComparer.Ordinal);
+
+    private static void CheckReferences(StoreState state, FeatureFlag flag)
+    {
+        if (flag.UpdatedBy is { } user && !state.HasHost(HostTable.Users, user.Value))
+        {
+            throw new ReferencedEntityMissingException(Entity, "updated_by", "users");
+        }
+    }
+
+    internal static EntityValidationException Immutable(string field) =>
+        new(Entity, [new FieldError(field, "immutable", $"{field} cannot be changed by an update; delete the row and add a new one.")]);
+}

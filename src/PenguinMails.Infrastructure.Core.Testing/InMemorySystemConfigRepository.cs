@@ -1,0 +1,152 @@
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="ISystemConfigRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
+{
+    /// <summary>Keys in ordinal order: the order of <c>COLLATE "C"</c> for the (ASCII) keys.</summary>
+    internal static readonly TableDef<string, SystemConfigEntry> Table = new(SystemConfigEntry.TableName, StringComparer.Ordinal);
+
+    private const string Entity = nameof(SystemConfigEntry);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemorySystemConfigRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemorySystemConfigRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(key));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeString(page.ContinuationToken);
+        var items = Matching(category)
+            .Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<SystemConfigEntry>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key)));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Matching(category).Count());
+    }
+
+    /// <inheritdoc />
+    public Task<SystemConfigEntry> AddAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(entry.Key))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                CheckReferences(state, entry);
+                var stored = Stored(entry, now);
+                return (state.With(Table, table.Add(entry.Key, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<SystemConfigEntry> UpsertAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                CheckReferences(state, entry);
+                var stored = table.GetValueOrDefault(entry.Key) is { } actual ? Stored(entry, StoreClock.NextUpdated(now, actual.Updated)) : Stored(entry, now);
+                return (state.With(Table, table.SetItem(entry.Key, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<SystemConfigEntry> UpdateAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(entry.Key) ?? throw new EntityNotFoundException(Entity, entry.Key);
+                if (actual.Updated != entry.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, entry.Key, "it was updated since it was read");
+                }
+
+                CheckReferences(state, entry);
+                var stored = Stored(entry, StoreClock.NextUpdated(now, actual.Updated));
+                return (state.With(Table, table.SetItem(entry.Key, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                return table.ContainsKey(key) ? (state.With(Table, table.Remove(key)), true) : (state, false);
+            },
+            cancellationToken
+        );
+    }
+
+    private static SystemConfigEntry Stored(SystemConfigEntry entry, DateTimeOffset updated) =>
+        entry with { Value = JsonbSemantics.Normalize(entry.Value), Updated = updated };
+
+    private static void CheckReferences(StoreState state, SystemConfigEntry entry)
+    {
+        if (entry.UpdatedBy is { } user && !state.HasHost(HostTable.Users, user.Value))
+        {
+            throw new ReferencedEntityMissingException(Entity, "updated_by", "users");
+        }
+    }
+
+    private IEnumerable<SystemConfigEntry> Matching(string? category) =>
+        _session.Read().Table(Table).Values.Where(e => category is null || string.Equals(e.Category, category, StringComparison.Ordinal));
+}

@@ -1,0 +1,122 @@
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Tenants;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="ITenantConfigRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
+{
+    internal static readonly TableDef<Guid, TenantConfig> Table = new(TenantConfig.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(TenantConfig);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryTenantConfigRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryTenantConfigRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(tenantId.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = _session
+            .Read()
+            .Table(Table)
+            .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<TenantConfig>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<TenantConfig>(items, ContinuationToken.Encode(items[^1].TenantId.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        EntityValidation.EnsureValid(config);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(config.TenantId.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (!state.HasHost(HostTable.Tenants, config.TenantId.Value))
+                {
+                    throw new ReferencedEntityMissingException(Entity, "tenant_id", "tenants");
+                }
+
+                var stored = Stored(config, now, now);
+                return (state.With(Table, table.Add(config.TenantId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<TenantConfig> UpdateAsync(TenantConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        EntityValidation.EnsureValid(config);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(config.TenantId.Value) ?? throw new EntityNotFoundException(Entity, config.TenantId.ToString());
+                if (actual.Updated != config.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, config.TenantId.ToString(), "it was updated since it was read");
+                }
+
+                var stored = Stored(config, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
+                return (state.With(Table, table.SetItem(config.TenantId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
+            },
+            cancellationToken
+        );
+
+    /// <summary>The row as the JSONB column would give it back: the address goes through its JSON text.</summary>
+    private static TenantConfig Stored(TenantConfig config, DateTimeOffset created, DateTimeOffset updated) =>
+        config with
+        {
+            BillingAddress = config.BillingAddress is { } address ? BillingAddress.FromJson(address.ToJson()) : null,
+            Created = created,
+            Updated = updated,
+        };
+}

@@ -1,0 +1,116 @@
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Tenants;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>The in-memory implementation of <see cref="ITenantPoliciesRepository"/>, behaving like the PostgreSQL one.</summary>
+public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
+{
+    internal static readonly TableDef<Guid, TenantPolicies> Table = new(TenantPolicies.TableName, UuidOrder.Instance);
+
+    private const string Entity = nameof(TenantPolicies);
+    private readonly StateSession _session;
+
+    /// <summary>Initializes a repository over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    public InMemoryTenantPoliciesRepository(InMemoryInfraStore store)
+        : this(new AutoCommitSession(store ?? throw new ArgumentNullException(nameof(store)))) { }
+
+    internal InMemoryTenantPoliciesRepository(StateSession session)
+    {
+        _session = session;
+    }
+
+    /// <inheritdoc />
+    public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(tenantId.Value));
+    }
+
+    /// <inheritdoc />
+    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        var items = _session
+            .Read()
+            .Table(Table)
+            .Values.Where(p => after is null || UuidOrder.Instance.Compare(p.TenantId.Value, after.Value) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        if (items.Count <= page.Limit)
+        {
+            return Task.FromResult(new Page<TenantPolicies>(items, null));
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return Task.FromResult(new Page<TenantPolicies>(items, ContinuationToken.Encode(items[^1].TenantId.Value)));
+    }
+
+    /// <inheritdoc />
+    public Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        EntityValidation.EnsureValid(policies);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                if (table.ContainsKey(policies.TenantId.Value))
+                {
+                    throw new DuplicateEntityException(Entity, "primary key");
+                }
+
+                if (!state.HasHost(HostTable.Tenants, policies.TenantId.Value))
+                {
+                    throw new ReferencedEntityMissingException(Entity, "tenant_id", "tenants");
+                }
+
+                var stored = Stored(policies, now, now);
+                return (state.With(Table, table.Add(policies.TenantId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<TenantPolicies> UpdateAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        EntityValidation.EnsureValid(policies);
+        var now = StoreClock.Now(_session.Time);
+        return _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                var actual = table.GetValueOrDefault(policies.TenantId.Value) ?? throw new EntityNotFoundException(Entity, policies.TenantId.ToString());
+                if (actual.Updated != policies.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, policies.TenantId.ToString(), "it was updated since it was read");
+                }
+
+                var stored = Stored(policies, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
+                return (state.With(Table, table.SetItem(policies.TenantId.Value, stored)), stored);
+            },
+            cancellationToken
+        );
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
+        _session.WriteAsync(
+            state =>
+            {
+                var table = state.Table(Table);
+                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
+            },
+            cancellationToken
+        );
+
+    private static TenantPolicies Stored(TenantPolicies policies, DateTimeOffset created, DateTimeOffset updated) =>
+        policies with { Created = created, Updated = updated };
+}

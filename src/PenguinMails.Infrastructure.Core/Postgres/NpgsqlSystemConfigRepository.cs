@@ -1,0 +1,240 @@
+using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+
+namespace PenguinMails.Infrastructure.Core.Postgres;
+
+/// <summary>The PostgreSQL implementation of <see cref="ISystemConfigRepository"/> on a singleton <see cref="NpgsqlDataSource"/>.</summary>
+public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
+{
+    private const string Entity = nameof(SystemConfigEntry);
+
+    private const string Columns = "key, value::text, description, category, is_sensitive, updated_by, updated";
+
+    private readonly PgExecutor _db;
+    private readonly TimeProvider _time;
+    private readonly string _select;
+    private readonly string _selectByKey;
+    private readonly string _insert;
+    private readonly string _upsert;
+    private readonly string _update;
+    private readonly string _delete;
+    private readonly string _count;
+
+    /// <summary>Initializes a repository over <paramref name="dataSource"/>.</summary>
+    /// <param name="dataSource">The application's singleton data source.</param>
+    /// <param name="schema">The schema the tables live in; <c>public</c> by default.</param>
+    /// <param name="timeProvider">The clock for <c>updated</c>; the system clock by default.</param>
+    public NpgsqlSystemConfigRepository(NpgsqlDataSource dataSource, string schema = SchemaName.Default, TimeProvider? timeProvider = null)
+        : this(new PgExecutor(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), SchemaName.Validate(schema)), timeProvider ?? TimeProvider.System) { }
+
+    internal NpgsqlSystemConfigRepository(PgExecutor db, TimeProvider timeProvider)
+    {
+        _db = db;
+        _time = timeProvider;
+        var table = SchemaName.Render("$(schema).system_config", db.Schema);
+        _select = "SELECT " + Columns + " FROM " + table;
+        _selectByKey = _select + " WHERE key = $1";
+        const string Insert = " (key, value, description, category, is_sensitive, updated_by, updated) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        _insert = "INSERT INTO " + table + Insert + " RETURNING " + Columns;
+        _upsert =
+            "INSERT INTO " + table + " AS t" + Insert + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, description = EXCLUDED.description, "
+            + "category = EXCLUDED.category, is_sensitive = EXCLUDED.is_sensitive, updated_by = EXCLUDED.updated_by, "
+            + "updated = GREATEST(EXCLUDED.updated, t.updated + interval '1 microsecond') RETURNING " + Columns;
+        _update =
+            "UPDATE " + table + " SET value = $2, description = $3, category = $4, is_sensitive = $5, updated_by = $6, "
+            + "updated = GREATEST($7, updated + interval '1 microsecond') WHERE key = $1 AND updated = $8 RETURNING " + Columns;
+        _delete = "DELETE FROM " + table + " WHERE key = $1";
+        _count = "SELECT count(*) FROM " + table;
+    }
+
+    /// <inheritdoc />
+    public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _db.ExecuteAsync(Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        var after = ContinuationToken.DecodeString(page.ContinuationToken);
+        var sql = _select + Where(category, after) + " ORDER BY key COLLATE \"C\" LIMIT $3";
+        var items = await _db.ExecuteAsync(
+                Entity,
+                "list",
+                sql,
+                (category, after, page.Limit),
+                static (p, s) =>
+                {
+                    p.Text(s.category);
+                    p.Text(s.after);
+                    p.Int(s.Limit + 1);
+                },
+                static (r, _, ct) => ReadAllAsync(r, ct),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (items.Count <= page.Limit)
+        {
+            return new Page<SystemConfigEntry>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default) =>
+        _db.ExecuteAsync(
+            Entity,
+            "count",
+            _count + Where(category, null),
+            category,
+            static (p, c) =>
+            {
+                p.Text(c);
+                p.Text(null);
+            },
+            static async (r, _, ct) =>
+            {
+                await r.ReadAsync(ct).ConfigureAwait(false);
+                return r.GetInt64(0);
+            },
+            cancellationToken
+        );
+
+    /// <inheritdoc />
+    public async Task<SystemConfigEntry> AddAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var stored = await _db.ExecuteAsync(Entity, entry.Key, _insert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
+            .ConfigureAwait(false);
+        return stored!;
+    }
+
+    /// <inheritdoc />
+    public async Task<SystemConfigEntry> UpsertAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var stored = await _db.ExecuteAsync(Entity, entry.Key, _upsert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
+            .ConfigureAwait(false);
+        return stored!;
+    }
+
+    /// <inheritdoc />
+    public async Task<SystemConfigEntry> UpdateAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntityValidation.EnsureValid(entry);
+        var now = StoreClock.Now(_time);
+        var stored = await _db.ExecuteAsync(
+                Entity,
+                entry.Key,
+                _update,
+                (entry, now),
+                static (p, s) =>
+                {
+                    var e = s.entry;
+                    p.Text(e.Key);
+                    p.Jsonb(e.Value?.GetRawText());
+                    p.Text(e.Description);
+                    p.Text(e.Category);
+                    p.Bool(e.IsSensitive);
+                    p.Uuid(e.UpdatedBy?.Value);
+                    p.TimestampTz(s.now);
+                    p.TimestampTz(e.Updated);
+                },
+                ReadOneAsync,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        return await GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) is null
+            ? throw new EntityNotFoundException(Entity, entry.Key)
+            : throw new ConcurrencyConflictException(Entity, entry.Key, "it was updated since it was read");
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _db.ExecuteAsync(
+            Entity,
+            key,
+            _delete,
+            key,
+            static (p, k) => p.Text(k),
+            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            cancellationToken
+        );
+    }
+
+    private static void BindInsert(NpgsqlParameterCollection p, (SystemConfigEntry entry, DateTimeOffset now) s)
+    {
+        var e = s.entry;
+        p.Text(e.Key);
+        p.Jsonb(e.Value?.GetRawText());
+        p.Text(e.Description);
+        p.Text(e.Category);
+        p.Bool(e.IsSensitive);
+        p.Uuid(e.UpdatedBy?.Value);
+        p.TimestampTz(s.now);
+    }
+
+    private static string Where(string? category, string? after)
+    {
+        // Fragments are constants; values are parameters $1 (category), $2 (after).
+        var clauses = new List<string>(2);
+        if (category is not null)
+        {
+            clauses.Add("category = $1");
+        }
+
+        if (after is not null)
+        {
+            clauses.Add("key COLLATE \"C\" > $2");
+        }
+
+        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
+        clauses.Add("($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE)");
+        return " WHERE " + string.Join(" AND ", clauses);
+    }
+
+    private static async Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+
+    private static async Task<List<SystemConfigEntry>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var list = new List<SystemConfigEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(reader));
+        }
+
+        return list;
+    }
+
+    internal static SystemConfigEntry Read(NpgsqlDataReader r)
+    {
+        var key = r.GetString(0);
+        return new SystemConfigEntry
+        {
+            Key = key,
+            Value = r.JsonOrNull(1),
+            Description = r.TextOrNull(2),
+            Category = r.TextOrNull(3),
+            IsSensitive = r.RequiredBool(4, SystemConfigEntry.TableName, key),
+            UpdatedBy = r.UuidOrNull(5) is { } u ? new UserId(u) : null,
+            Updated = r.RequiredTimestamp(6, SystemConfigEntry.TableName, key),
+        };
+    }
+}
