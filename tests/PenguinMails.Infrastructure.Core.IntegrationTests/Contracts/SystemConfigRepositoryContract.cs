@@ -433,7 +433,7 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         {
             entry = await uow.SystemConfig.AddAsync(NewEntry());
             entry = await uow.SystemConfig.UpdateAsync(entry with { Value = Json("[\"x\"]"), UpdatedBy = user });
-            await uow.FeatureFlags.AddAsync(new FeatureFlags.FeatureFlag { Key = "uow-" + entry.Key.Replace('.', '-'), UpdatedBy = user });
+            await uow.FeatureFlags.AddAsync(new global::PenguinMails.Infrastructure.Core.FeatureFlags.FeatureFlag { Key = "uow-" + entry.Key.Replace('.', '-'), UpdatedBy = user });
             await uow.UserPreferences.AddAsync(Preferences.UserPreferences.Default(user));
             await uow.TenantConfigs.AddAsync(Tenants.TenantConfig.Default(tenant));
             await uow.TenantPolicies.AddAsync(Tenants.TenantPolicies.Default(tenant));
