@@ -1,4 +1,11 @@
 using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 
@@ -25,29 +32,25 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 
     public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
 
-    // [repositories: SmtpIps, Assignments]
-    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(session);
+    public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(session);
 
-    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(session);
+    public IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(session);
 
-    // [repositories: Staff]
+    public IStaffRoleRepository StaffRoles => field ??= new InMemoryStaffRoleRepository(session);
 
-    public Staff.IStaffRoleRepository StaffRoles => field ??= new InMemoryStaffRoleRepository(session);
+    public IPermissionRepository Permissions => field ??= new InMemoryPermissionRepository(session);
 
-    public Staff.IPermissionRepository Permissions => field ??= new InMemoryPermissionRepository(session);
+    public IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(session);
 
-    public Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(session);
+    public ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(session);
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
-    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(session);
+    public IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(session);
 
-    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(session);
+    public IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(session);
 
-    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(session);
+    public ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(session);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(session);
-
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(session);
+    public ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(session);
 
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {

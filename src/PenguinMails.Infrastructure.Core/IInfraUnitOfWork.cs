@@ -1,4 +1,11 @@
 using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core;
 
@@ -17,39 +24,35 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     /// <summary>The VPS instances, inside this unit.</summary>
     IVpsInstanceRepository VpsInstances { get; }
 
-    // [repositories: SmtpIps, Assignments]
     /// <summary>The SMTP IP addresses, inside this unit.</summary>
-    SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses { get; }
+    ISmtpIpAddressRepository SmtpIpAddresses { get; }
 
     /// <summary>The domain-IP assignments, inside this unit.</summary>
-    Assignments.IDomainIpAssignmentRepository DomainIpAssignments { get; }
-
-    // [repositories: Staff]
+    IDomainIpAssignmentRepository DomainIpAssignments { get; }
 
     /// <summary>The staff roles and their grants, inside this unit.</summary>
-    Staff.IStaffRoleRepository StaffRoles { get; }
+    IStaffRoleRepository StaffRoles { get; }
 
     /// <summary>The permissions, inside this unit.</summary>
-    Staff.IPermissionRepository Permissions { get; }
+    IPermissionRepository Permissions { get; }
 
     /// <summary>The staff members, inside this unit.</summary>
-    Staff.IStaffMemberRepository StaffMembers { get; }
+    IStaffMemberRepository StaffMembers { get; }
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
     /// <summary>The platform settings (<c>system_config</c>), inside this unit.</summary>
-    global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig { get; }
+    ISystemConfigRepository SystemConfig { get; }
 
     /// <summary>The feature flags, inside this unit.</summary>
-    global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags { get; }
+    IFeatureFlagRepository FeatureFlags { get; }
 
     /// <summary>The users' preferences, inside this unit.</summary>
-    global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences { get; }
+    IUserPreferencesRepository UserPreferences { get; }
 
     /// <summary>The tenants' configuration (<c>tenant_config</c>), inside this unit.</summary>
-    global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs { get; }
+    ITenantConfigRepository TenantConfigs { get; }
 
     /// <summary>The tenants' policies (<c>tenant_policies</c>), inside this unit.</summary>
-    global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies { get; }
+    ITenantPoliciesRepository TenantPolicies { get; }
 
     /// <summary>Commits every operation of the unit.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -1,5 +1,12 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -61,29 +68,25 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
 
     public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
 
-    // [repositories: SmtpIps, Assignments]
-    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_executor, _time);
+    public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_executor, _time);
 
-    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_executor, _time);
+    public IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_executor, _time);
 
-    // [repositories: Staff]
+    public IStaffRoleRepository StaffRoles => field ??= new NpgsqlStaffRoleRepository(_executor, _time);
 
-    public Staff.IStaffRoleRepository StaffRoles => field ??= new NpgsqlStaffRoleRepository(_executor, _time);
+    public IPermissionRepository Permissions => field ??= new NpgsqlPermissionRepository(_executor, _time);
 
-    public Staff.IPermissionRepository Permissions => field ??= new NpgsqlPermissionRepository(_executor, _time);
+    public IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_executor, _time);
 
-    public Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_executor, _time);
+    public ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_executor, _time);
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
-    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_executor, _time);
+    public IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_executor, _time);
 
-    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_executor, _time);
+    public IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_executor, _time);
 
-    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_executor, _time);
+    public ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_executor, _time);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_executor, _time);
-
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_executor, _time);
+    public ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_executor, _time);
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {

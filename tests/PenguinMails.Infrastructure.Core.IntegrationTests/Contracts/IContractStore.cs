@@ -1,5 +1,11 @@
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
@@ -16,12 +22,9 @@ public interface IContractStore : IAsyncDisposable
 
     IVpsInstanceRepository VpsInstances { get; }
 
-    // [repositories: SmtpIps, Assignments]
-    SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses { get; }
+    ISmtpIpAddressRepository SmtpIpAddresses { get; }
 
-    Assignments.IDomainIpAssignmentRepository DomainIpAssignments { get; }
-
-    // [repositories: Staff]
+    IDomainIpAssignmentRepository DomainIpAssignments { get; }
 
     Core.Staff.IStaffRoleRepository StaffRoles { get; }
 
@@ -29,16 +32,15 @@ public interface IContractStore : IAsyncDisposable
 
     Core.Staff.IStaffMemberRepository StaffMembers { get; }
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
-    global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig { get; }
+    ISystemConfigRepository SystemConfig { get; }
 
-    global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags { get; }
+    IFeatureFlagRepository FeatureFlags { get; }
 
-    global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences { get; }
+    IUserPreferencesRepository UserPreferences { get; }
 
-    global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs { get; }
+    ITenantConfigRepository TenantConfigs { get; }
 
-    global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies { get; }
+    ITenantPoliciesRepository TenantPolicies { get; }
 
     IInfraUnitOfWorkFactory UnitOfWork { get; }
 

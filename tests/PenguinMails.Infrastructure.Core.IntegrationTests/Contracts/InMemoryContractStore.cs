@@ -1,6 +1,12 @@
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
@@ -22,12 +28,9 @@ public sealed class InMemoryContractStore : IContractStore
 
     public IVpsInstanceRepository VpsInstances { get; }
 
-    // [repositories: SmtpIps, Assignments]
-    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(_store);
+    public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(_store);
 
-    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(_store);
-
-    // [repositories: Staff]
+    public IDomainIpAssignmentRepository DomainIpAssignments => field ??= new InMemoryDomainIpAssignmentRepository(_store);
 
     public Core.Staff.IStaffRoleRepository StaffRoles => field ??= new InMemoryStaffRoleRepository(_store);
 
@@ -35,16 +38,15 @@ public sealed class InMemoryContractStore : IContractStore
 
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(_store);
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
-    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(_store);
+    public ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(_store);
 
-    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(_store);
+    public IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(_store);
 
-    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(_store);
+    public IUserPreferencesRepository UserPreferences => field ??= new InMemoryUserPreferencesRepository(_store);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(_store);
+    public ITenantConfigRepository TenantConfigs => field ??= new InMemoryTenantConfigRepository(_store);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(_store);
+    public ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(_store);
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 

@@ -4,6 +4,12 @@ using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit;
 using PenguinMails.Infrastructure.TestKit.Postgres;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
@@ -50,12 +56,9 @@ public sealed class PostgresContractStore : IContractStore
 
     public IVpsInstanceRepository VpsInstances { get; }
 
-    // [repositories: SmtpIps, Assignments]
-    public SmtpIps.ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_dataSource, SchemaName.Default, Clock);
+    public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_dataSource, SchemaName.Default, Clock);
 
-    public Assignments.IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_dataSource, SchemaName.Default, Clock);
-
-    // [repositories: Staff]
+    public IDomainIpAssignmentRepository DomainIpAssignments => field ??= new NpgsqlDomainIpAssignmentRepository(_dataSource, SchemaName.Default, Clock);
 
     public Core.Staff.IStaffRoleRepository StaffRoles => field ??= new NpgsqlStaffRoleRepository(_dataSource, SchemaName.Default, Clock);
 
@@ -63,16 +66,15 @@ public sealed class PostgresContractStore : IContractStore
 
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_dataSource, SchemaName.Default, Clock);
 
-    // [repositories: SystemConfig, FeatureFlags, Preferences, Tenants]
-    public global::PenguinMails.Infrastructure.Core.SystemConfig.ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_dataSource, SchemaName.Default, Clock);
+    public ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_dataSource, SchemaName.Default, Clock);
 
-    public global::PenguinMails.Infrastructure.Core.FeatureFlags.IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_dataSource, SchemaName.Default, Clock);
+    public IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_dataSource, SchemaName.Default, Clock);
 
-    public global::PenguinMails.Infrastructure.Core.Preferences.IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_dataSource, SchemaName.Default, Clock);
+    public IUserPreferencesRepository UserPreferences => field ??= new NpgsqlUserPreferencesRepository(_dataSource, SchemaName.Default, Clock);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_dataSource, SchemaName.Default, Clock);
+    public ITenantConfigRepository TenantConfigs => field ??= new NpgsqlTenantConfigRepository(_dataSource, SchemaName.Default, Clock);
 
-    public global::PenguinMails.Infrastructure.Core.Tenants.ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_dataSource, SchemaName.Default, Clock);
+    public ITenantPoliciesRepository TenantPolicies => field ??= new NpgsqlTenantPoliciesRepository(_dataSource, SchemaName.Default, Clock);
 
     public IInfraUnitOfWorkFactory UnitOfWork { get; }
 
