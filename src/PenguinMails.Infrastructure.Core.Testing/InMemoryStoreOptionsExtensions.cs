@@ -1,6 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
@@ -31,6 +38,16 @@ public static class InMemoryStoreOptionsExtensions
             }
 
             services.TryAddSingleton<IVpsInstanceRepository>(sp => new InMemoryVpsInstanceRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<ISmtpIpAddressRepository>(sp => new InMemorySmtpIpAddressRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IDomainIpAssignmentRepository>(sp => new InMemoryDomainIpAssignmentRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IStaffRoleRepository>(sp => new InMemoryStaffRoleRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IPermissionRepository>(sp => new InMemoryPermissionRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IStaffMemberRepository>(sp => new InMemoryStaffMemberRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<ISystemConfigRepository>(sp => new InMemorySystemConfigRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IFeatureFlagRepository>(sp => new InMemoryFeatureFlagRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IUserPreferencesRepository>(sp => new InMemoryUserPreferencesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<ITenantConfigRepository>(sp => new InMemoryTenantConfigRepository(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<ITenantPoliciesRepository>(sp => new InMemoryTenantPoliciesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
         };
         return options;

@@ -7,6 +7,13 @@ using Npgsql;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core;
@@ -76,6 +83,16 @@ public static class PenguinMailsInfraServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new InfraDataSource(sp));
         services.TryAddSingleton<IVpsInstanceRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlVpsInstanceRepository(ds, schema, time)));
+        services.TryAddSingleton<ISmtpIpAddressRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlSmtpIpAddressRepository(ds, schema, time)));
+        services.TryAddSingleton<IDomainIpAssignmentRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlDomainIpAssignmentRepository(ds, schema, time)));
+        services.TryAddSingleton<IStaffRoleRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlStaffRoleRepository(ds, schema, time)));
+        services.TryAddSingleton<IPermissionRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlPermissionRepository(ds, schema, time)));
+        services.TryAddSingleton<IStaffMemberRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlStaffMemberRepository(ds, schema, time)));
+        services.TryAddSingleton<ISystemConfigRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlSystemConfigRepository(ds, schema, time)));
+        services.TryAddSingleton<IFeatureFlagRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlFeatureFlagRepository(ds, schema, time)));
+        services.TryAddSingleton<IUserPreferencesRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlUserPreferencesRepository(ds, schema, time)));
+        services.TryAddSingleton<ITenantConfigRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlTenantConfigRepository(ds, schema, time)));
+        services.TryAddSingleton<ITenantPoliciesRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlTenantPoliciesRepository(ds, schema, time)));
         services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => Pg(sp, (ds, schema, time) => new NpgsqlInfraUnitOfWorkFactory(ds, schema, time)));
         services.TryAddSingleton(sp =>
         {

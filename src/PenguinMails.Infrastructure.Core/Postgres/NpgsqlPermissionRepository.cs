@@ -176,18 +176,14 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        DeleteGuard.InUseOnForeignKeyAsync(
-            _db.ExecuteAsync(
-                Entity,
-                id.ToString(),
-                _delete,
-                id.Value,
-                static (p, id) => p.Int(id),
-                static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
-                cancellationToken
-            ),
+        _db.ExecuteAsync(
             Entity,
-            id.ToString()
+            id.ToString(),
+            _delete,
+            id.Value,
+            static (p, id) => p.Int(id),
+            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            cancellationToken
         );
 
     /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>

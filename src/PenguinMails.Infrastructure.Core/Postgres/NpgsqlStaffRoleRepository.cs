@@ -190,18 +190,14 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        DeleteGuard.InUseOnForeignKeyAsync(
-            _db.ExecuteAsync(
-                Entity,
-                id.ToString(),
-                _delete,
-                id.Value,
-                static (p, id) => p.Int(id),
-                static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
-                cancellationToken
-            ),
+        _db.ExecuteAsync(
             Entity,
-            id.ToString()
+            id.ToString(),
+            _delete,
+            id.Value,
+            static (p, id) => p.Int(id),
+            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            cancellationToken
         );
 
     /// <inheritdoc />

@@ -47,8 +47,10 @@ internal static class PostgresErrorTranslator
                     return new DuplicateEntityException(entity, ColumnsOf(table, constraint, "key") ?? constraint ?? "key", pg);
                 case SqlStates.ForeignKeyViolation:
                     var field = ColumnsOf(table, constraint, "fkey") ?? constraint ?? "reference";
-                    // A delete blocked by a referencing row reports the referencing table in TableName.
-                    return pg.MessageText.Contains("still referenced", StringComparison.Ordinal)
+                    // A delete (or key change) blocked by a referencing row: PostgreSQL's primary message starts
+                    // "update or delete on table" and TableName is the referencing table. (The "still referenced"
+                    // wording is only in DETAIL, which Npgsql hides unless Include Error Detail is set.)
+                    return pg.MessageText.StartsWith("update or delete on table", StringComparison.Ordinal)
                         ? new EntityInUseException(entity, id, table ?? "another table", pg)
                         : new ReferencedEntityMissingException(entity, field, ReferencedTable(field), null, pg);
                 case SqlStates.CheckViolation:

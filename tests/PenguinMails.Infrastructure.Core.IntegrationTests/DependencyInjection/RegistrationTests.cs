@@ -37,6 +37,21 @@ public sealed class RegistrationTests
         Assert.Null(provider.GetService<PostgresMigrator>());
     }
 
+    /// <summary>Every repository the unit of work offers, by its interface.</summary>
+    public static TheoryData<Type> RepositoryTypes() =>
+        new(typeof(IInfraUnitOfWork).GetProperties().Select(p => p.PropertyType).Where(t => t.Name.EndsWith("Repository", StringComparison.Ordinal)));
+
+    [Theory]
+    [MemberData(nameof(RepositoryTypes))]
+    public async Task AddPenguinMailsInfra_EveryRepository_ResolvesOnBothStores(Type repositoryType)
+    {
+        await using var memory = new ServiceCollection().AddPenguinMailsInfra(o => o.UseInMemoryStore()).BuildServiceProvider();
+        await using var postgres = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").BuildServiceProvider();
+
+        Assert.StartsWith("InMemory", memory.GetRequiredService(repositoryType).GetType().Name, StringComparison.Ordinal);
+        Assert.StartsWith("Npgsql", postgres.GetRequiredService(repositoryType).GetType().Name, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddPenguinMailsInfra_CalledTwice_AddsNothingTwice()
     {
