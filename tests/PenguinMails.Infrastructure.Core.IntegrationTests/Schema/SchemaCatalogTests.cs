@@ -81,7 +81,11 @@ public sealed partial class SchemaCatalogTests
         }
 
         var triggers = await Db.StringsAsync(db, "SELECT tgrelid::regclass::text || ':' || tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1");
-        Assert.Equal(TablesWithUpdated.Select(t => $"{t}:trg_{t}_updated").Order(StringComparer.Ordinal), triggers.Order(StringComparer.Ordinal));
+        string[] notified = ["feature_flags", "staff_members", "staff_roles", "permissions", "staff_role_permissions"];
+        Assert.Equal(
+            TablesWithUpdated.Select(t => $"{t}:trg_{t}_updated").Concat(notified.Select(t => $"{t}:trg_{t}_notify")).Order(StringComparer.Ordinal),
+            triggers.Order(StringComparer.Ordinal)
+        );
     }
 
     [PostgresFact]

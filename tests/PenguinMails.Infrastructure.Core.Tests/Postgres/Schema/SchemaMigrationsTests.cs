@@ -22,6 +22,7 @@ public sealed class SchemaMigrationsTests
         [6] = "ef19e22a39149af8fa9f441c520d1f793c0fa11b1a3cda7e6821be7a5106532a",
         [7] = "95775579e15093fecd29f1fc006d47d84162ff0654fa23b86fb7603d1677da45",
         [8] = "367b5a66957820aaa9eb7cd6c6f890498e0b5a27035a6d7ab48e7537d48172b0",
+        [9] = "5a735e83af56854149e64e74ad38792fe44f63a5f945be5e6f4d2d43698ef1ce",
     };
 
     [Fact]
