@@ -75,6 +75,12 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         services.AddSingleton<Marker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PenguinMailsInfraOptions>, PenguinMailsInfraOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Domain services work over the repository interfaces, so they are the same on every store.
+        // [services: FeatureFlags]
+
+        // [services: Staff, SystemConfig, Tenants, Preferences]
+
         if (probe.StoreOverride is { } storeOverride)
         {
             storeOverride(services);
