@@ -30,6 +30,13 @@ public sealed class InMemoryInfraStore
     /// <summary>The clock the store stamps rows with.</summary>
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>
+    /// How long a write waits for an open unit of work to end before it fails with a transient
+    /// <see cref="ConcurrencyConflictException"/> (as PostgreSQL's <c>lock_timeout</c> would). Default 10 seconds, so
+    /// a test that forgets to end a unit of work fails with a clear message instead of hanging.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Registers a host <c>users</c> id so that rows may refer to it.</summary>
     /// <param name="userId">The id.</param>
     public void AddUser(UserId userId) => Mutate(s => s.WithHost(HostTable.Users, userId.Value));
@@ -51,7 +58,7 @@ public sealed class InMemoryInfraStore
 
     internal async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var (state, result) = change(_committed);
@@ -66,9 +73,25 @@ public sealed class InMemoryInfraStore
 
     internal async Task<StoreState> BeginAsync(CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
         return _committed;
     }
+
+    private async Task AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (!await _writeLock.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw LockTimedOut();
+        }
+    }
+
+    private ConcurrencyConflictException LockTimedOut() =>
+        new(
+            "InMemoryInfraStore",
+            "write lock",
+            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work to end; end units of work (commit, roll back or dispose) before writing outside them",
+            isTransient: true
+        );
 
     internal void End(StoreState? commit)
     {
@@ -82,7 +105,11 @@ public sealed class InMemoryInfraStore
 
     private void Mutate(Func<StoreState, StoreState> change)
     {
-        _writeLock.Wait();
+        if (!_writeLock.Wait(LockTimeout))
+        {
+            throw LockTimedOut();
+        }
+
         try
         {
             _committed = change(_committed);

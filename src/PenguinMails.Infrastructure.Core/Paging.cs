@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Text;
 
 namespace PenguinMails.Infrastructure.Core;
 
@@ -85,15 +86,22 @@ internal static class ContinuationToken
             return null;
         }
 
+        string key;
         try
         {
-            return System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            key = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {
             throw new ArgumentException("The continuation token is not one this library issued.", nameof(token), ex);
         }
+
+        // Keys the library issues tokens for are non-empty single-line text; anything else was not issued by it
+        // (and a NUL would be refused by PostgreSQL as a different error).
+        return key.Length == 0 || key.Length > 1024 || key.Any(char.IsControl) ? throw Invalid() : key;
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static bool TryDecode(string token, Span<byte> destination, out int written)
     {

@@ -67,12 +67,20 @@ public static class PenguinMailsInfraServiceCollectionExtensions
 
     private static IServiceCollection AddCore(IServiceCollection services, PenguinMailsInfraOptions probe)
     {
-        if (services.Any(d => d.ServiceType == typeof(Marker)))
+        var registered = services.FirstOrDefault(d => d.ServiceType == typeof(Marker))?.ImplementationInstance as Marker;
+        if (registered is not null)
         {
-            return services;
+            // A second call adds nothing; switching stores silently would leave the first store's services in place.
+            return registered.UsesPostgres == probe.UsesPostgres
+                ? services
+                : throw new InvalidOperationException(
+                    "AddPenguinMailsInfra was already called with the "
+                        + (registered.UsesPostgres ? "PostgreSQL" : "in-memory")
+                        + " store; a later call cannot switch stores. Choose the store in the first call."
+                );
         }
 
-        services.AddSingleton<Marker>();
+        services.AddSingleton(new Marker(probe.UsesPostgres));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PenguinMailsInfraOptions>, PenguinMailsInfraOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
@@ -124,5 +132,5 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         return create(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>());
     }
 
-    private sealed class Marker;
+    private sealed record Marker(bool UsesPostgres);
 }

@@ -20,8 +20,12 @@ internal static class Params
 
     public static void Jsonb(this NpgsqlParameterCollection p, string? json) => p.Add(Make(json, NpgsqlDbType.Jsonb));
 
+    /// <summary>
+    /// A <c>timestamptz</c>, sent as the same instant in UTC (Npgsql refuses a non-zero offset); entity columns are
+    /// validated as UTC before this point, so this only normalizes concurrency tokens such as <c>updated</c>.
+    /// </summary>
     public static void TimestampTz(this NpgsqlParameterCollection p, DateTimeOffset? value) =>
-        p.Add(Make(value, NpgsqlDbType.TimestampTz));
+        p.Add(Make(value?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
 
     private static NpgsqlParameter Make<T>(T? value, NpgsqlDbType type) =>
         value is null

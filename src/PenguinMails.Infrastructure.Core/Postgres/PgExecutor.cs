@@ -46,6 +46,9 @@ internal sealed class PgExecutor
     )
     {
         _guard?.Invoke();
+
+        // Cancelled before anything is sent: the transaction is untouched, as on the in-memory store.
+        cancellationToken.ThrowIfCancellationRequested();
         NpgsqlConnection? owned = null;
         try
         {
@@ -108,6 +111,9 @@ internal sealed class PgExecutor
     )
     {
         _guard?.Invoke();
+
+        // Cancelled before anything is sent: the transaction is untouched, as on the in-memory store.
+        cancellationToken.ThrowIfCancellationRequested();
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownTransaction = null;
         try

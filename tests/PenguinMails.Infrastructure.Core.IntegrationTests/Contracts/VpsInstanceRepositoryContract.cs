@@ -468,4 +468,31 @@ public abstract class VpsInstanceRepositoryContract : IAsyncLifetime
         await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => uow.CommitAsync());
         await uow.DisposeAsync();
     }
+
+    [Fact]
+    public async Task UnitOfWork_TokenAlreadyCancelled_ThrowsWithoutAbortingTheUnit()
+    {
+        var added = NewVps();
+        await using (var uow = await Store.UnitOfWork.BeginAsync())
+        {
+            await uow.VpsInstances.AddAsync(added);
+            using var cancelled = new CancellationTokenSource();
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => uow.VpsInstances.GetAsync(added.Id, cancelled.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => uow.VpsInstances.ChangeStatusAsync(added, VpsInstanceStatus.Active, cancellationToken: cancelled.Token));
+            await uow.CommitAsync();
+        }
+
+        Assert.NotNull(await Repo.GetAsync(added.Id));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_TokenWithAnotherOffset_IsTheSameInstant()
+    {
+        var vps = await Repo.AddAsync(NewVps());
+
+        var updated = await Repo.UpdateAsync(vps with { Region = "offset", Updated = vps.Updated.ToOffset(TimeSpan.FromHours(2)) });
+
+        Assert.Equal("offset", updated.Region);
+    }
 }

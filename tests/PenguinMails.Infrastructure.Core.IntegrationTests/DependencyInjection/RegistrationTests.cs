@@ -69,6 +69,16 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void AddPenguinMailsInfra_SecondCallSwitchingStore_Throws()
+    {
+        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.AddPenguinMailsInfra(o => o.UseInMemoryStore()));
+
+        Assert.Contains("cannot switch stores", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_SeveralInvalid_ReportsEveryFailureAtOnceWithoutTheConnectionString()
     {
         var services = new ServiceCollection();
