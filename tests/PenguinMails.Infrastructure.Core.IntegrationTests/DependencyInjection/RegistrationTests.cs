@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -192,5 +193,47 @@ public sealed class RegistrationTests
         var stored = await provider.GetRequiredService<IVpsInstanceRepository>().AddAsync(new VpsInstance());
 
         Assert.NotNull(await provider.GetRequiredService<IVpsInstanceRepository>().GetAsync(stored.Id));
+    }
+
+    [Fact]
+    public async Task HealthCheck_ThroughTheSchemaLifetime_ReportsDegradedThenHealthyThenUnhealthy()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("di_health");
+        var services = new ServiceCollection().AddLogging();
+        services.AddPenguinMailsInfra(o =>
+        {
+            o.ConnectionString = connectionString + ";Password=never-shown";
+            o.CreateHostTables = true;
+        });
+        services.AddHealthChecks().AddPenguinMailsInfra(tags: ["ready"]);
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+
+        var pending = await health.CheckHealthAsync();
+        await provider.GetRequiredService<PostgresMigrator>().MigrateAsync();
+        var healthy = await health.CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Degraded, pending.Status);
+        Assert.Equal(HealthStatus.Healthy, healthy.Status);
+        Assert.Equal(SchemaMigrations.LatestVersion, healthy.Entries["penguinmails-infra"].Data["current_version"]);
+
+        await using var down = new ServiceCollection()
+            .AddLogging()
+            .AddPenguinMailsInfra(o => o.ConnectionString = "Host=127.0.0.1;Port=1;Timeout=2;Password=never-shown")
+            .AddHealthChecks().AddPenguinMailsInfra().Services.BuildServiceProvider();
+        var unreachable = await down.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, unreachable.Status);
+        Assert.DoesNotContain("never-shown", unreachable.Entries["penguinmails-infra"].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheck_InMemory_IsHealthy()
+    {
+        await using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddPenguinMailsInfra(o => o.UseInMemoryStore())
+            .AddHealthChecks().AddPenguinMailsInfra().Services.BuildServiceProvider();
+
+        Assert.Equal(HealthStatus.Healthy, (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Status);
     }
 }
