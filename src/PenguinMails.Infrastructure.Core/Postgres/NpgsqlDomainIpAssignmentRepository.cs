@@ -78,17 +78,11 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
                     Bind(p, s.filter, s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<DomainIpAssignment>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<DomainIpAssignment>(items, ContinuationToken.Encode(items[^1].Id.Value));
+        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />
@@ -99,11 +93,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
             _count + Where(filter, null),
             filter,
             static (p, f) => Bind(p, f, null),
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -237,7 +227,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -294,19 +284,9 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         return " WHERE " + string.Join(" AND ", clauses);
     }
 
-    private static async Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
-    private static async Task<List<DomainIpAssignment>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<DomainIpAssignment>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
 
     internal static DomainIpAssignment Read(NpgsqlDataReader r)
     {

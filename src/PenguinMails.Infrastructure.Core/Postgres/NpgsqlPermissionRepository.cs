@@ -75,17 +75,11 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                     p.Int(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<Permission>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<Permission>(items, ContinuationToken.Encode(items[^1].Id.Value));
+        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />
@@ -100,11 +94,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 p.Text(f?.Category);
                 p.Int(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -164,14 +154,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(current.Id, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, current.Id.ToString())
-            : throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+        return stored ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -182,7 +165,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
             _delete,
             id.Value,
             static (p, id) => p.Int(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -208,19 +191,9 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
     }
 
-    private static async Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
-    internal static async Task<List<Permission>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<Permission>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
 
     /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
     internal static Permission Read(NpgsqlDataReader r)

@@ -70,26 +70,11 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<StaffMember>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<StaffMember>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<StaffMember>(items, ContinuationToken.Encode(items[^1].UserId.Value));
+        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.UserId.Value));
     }
 
     /// <inheritdoc />
@@ -104,11 +89,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 p.Int(f?.RoleId?.Value);
                 p.Uuid(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -160,14 +141,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(member.UserId, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, member.UserId.ToString())
-            : throw new ConcurrencyConflictException(Entity, member.UserId.ToString(), "it was updated since it was read");
+        return stored ?? throw await PgReads.MissedAsync(GetAsync(member.UserId, cancellationToken), Entity, member.UserId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -178,7 +152,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
             _delete,
             userId.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -229,8 +203,8 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
     }
 
-    private static async Task<StaffMember?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<StaffMember?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     private static StaffMember Read(NpgsqlDataReader r)
     {

@@ -73,17 +73,11 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                     p.Text(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<SystemConfigEntry>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key));
+        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Key));
     }
 
     /// <inheritdoc />
@@ -98,11 +92,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                 p.Text(c);
                 p.Text(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -153,14 +143,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, entry.Key)
-            : throw new ConcurrencyConflictException(Entity, entry.Key, "it was updated since it was read");
+        return stored ?? throw await PgReads.MissedAsync(GetAsync(entry.Key, cancellationToken), Entity, entry.Key).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -173,7 +156,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
             _delete,
             key,
             static (p, k) => p.Text(k),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
     }
@@ -209,19 +192,9 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         return " WHERE " + string.Join(" AND ", clauses);
     }
 
-    private static async Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
-    private static async Task<List<SystemConfigEntry>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<SystemConfigEntry>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
 
     internal static SystemConfigEntry Read(NpgsqlDataReader r)
     {

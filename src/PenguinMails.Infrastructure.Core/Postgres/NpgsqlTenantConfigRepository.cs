@@ -77,26 +77,11 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                         p.Uuid(s.after);
                     }
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<TenantConfig>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<TenantConfig>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<TenantConfig>(items, ContinuationToken.Encode(items[^1].TenantId.Value));
+        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.TenantId.Value));
     }
 
     /// <inheritdoc />
@@ -128,14 +113,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(config.TenantId, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, config.TenantId.ToString())
-            : throw new ConcurrencyConflictException(Entity, config.TenantId.ToString(), "it was updated since it was read");
+        return stored ?? throw await PgReads.MissedAsync(GetAsync(config.TenantId, cancellationToken), Entity, config.TenantId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -146,7 +124,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
             _delete,
             tenantId.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -170,8 +148,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         p.TimestampTz(s.now);
     }
 
-    private static async Task<TenantConfig?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<TenantConfig?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static TenantConfig Read(NpgsqlDataReader r)
     {

@@ -82,11 +82,11 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return ToPage(items, page.Limit);
+        return Paging.ToPage(items, page.Limit, static v => ContinuationToken.Encode(v.Id.Value));
     }
 
     /// <inheritdoc />
@@ -102,11 +102,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                 p.Text(f?.Region);
                 p.Uuid(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -217,7 +213,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -263,30 +259,10 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             : " WHERE " + string.Join(" AND ", clauses) + " AND ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)";
     }
 
-    private static Page<VpsInstance> ToPage(List<VpsInstance> items, int limit)
-    {
-        if (items.Count <= limit)
-        {
-            return new Page<VpsInstance>(items, null);
-        }
 
-        items.RemoveAt(items.Count - 1);
-        return new Page<VpsInstance>(items, ContinuationToken.Encode(items[^1].Id.Value));
-    }
+    private static Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
-    private static async Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<VpsInstance>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<VpsInstance>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
 
     internal static VpsInstance Read(NpgsqlDataReader r)
     {
