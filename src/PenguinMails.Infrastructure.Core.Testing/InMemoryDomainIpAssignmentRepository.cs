@@ -25,8 +25,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
     /// <inheritdoc />
     public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -44,13 +43,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
             .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<DomainIpAssignment>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<DomainIpAssignment>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
     }
 
     /// <inheritdoc />

@@ -24,8 +24,7 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
     /// <inheritdoc />
     public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -47,13 +46,7 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
             .Where(f => after is null || string.CompareOrdinal(f.Key, after) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<FeatureFlag>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<FeatureFlag>(items, ContinuationToken.Encode(items[^1].Key)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Key)));
     }
 
     /// <inheritdoc />

@@ -25,8 +25,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -54,13 +53,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
             .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<SmtpIpAddress>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<SmtpIpAddress>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
     }
 
     /// <inheritdoc />

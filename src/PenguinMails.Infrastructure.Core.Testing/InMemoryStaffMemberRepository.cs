@@ -26,8 +26,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
     /// <inheritdoc />
     public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(InMemoryStaffTables.Members).GetValueOrDefault(userId.Value));
+        return _session.GetAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -41,13 +40,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
             .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<StaffMember>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<StaffMember>(items, ContinuationToken.Encode(items[^1].UserId.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.UserId.Value)));
     }
 
     /// <inheritdoc />

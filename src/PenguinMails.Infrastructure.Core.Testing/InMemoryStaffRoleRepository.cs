@@ -24,8 +24,7 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(InMemoryStaffTables.Roles).GetValueOrDefault(id.Value));
+        return _session.GetAsync(InMemoryStaffTables.Roles, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -51,13 +50,7 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
             .Values.Where(r => after is null || r.Id.Value > after.Value)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<StaffRole>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<StaffRole>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
     }
 
     /// <inheritdoc />

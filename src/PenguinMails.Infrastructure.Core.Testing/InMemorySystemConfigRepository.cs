@@ -26,8 +26,7 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(key));
+        return _session.GetAsync(Table, key, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -41,13 +40,7 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
             .Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<SystemConfigEntry>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Key)));
     }
 
     /// <inheritdoc />

@@ -24,8 +24,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
     /// <inheritdoc />
     public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(tenantId.Value));
+        return _session.GetAsync(Table, tenantId.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -41,13 +40,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
             .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<TenantConfig>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<TenantConfig>(items, ContinuationToken.Encode(items[^1].TenantId.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.TenantId.Value)));
     }
 
     /// <inheritdoc />

@@ -24,8 +24,7 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
     /// <inheritdoc />
     public Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />

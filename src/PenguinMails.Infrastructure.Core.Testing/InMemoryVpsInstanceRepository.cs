@@ -25,8 +25,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
     /// <inheritdoc />
     public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -50,13 +49,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
             .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
             .Take(page.Limit + 1)
             .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<VpsInstance>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<VpsInstance>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
     }
 
     /// <inheritdoc />

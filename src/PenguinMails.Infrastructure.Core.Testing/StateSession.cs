@@ -9,6 +9,15 @@ internal abstract class StateSession(InMemoryInfraStore store)
 
     public abstract StoreState Read();
 
+    /// <summary>The row of <paramref name="table"/> under <paramref name="key"/>, or null: a get by primary key.</summary>
+    public Task<TRow?> GetAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
+        where TKey : notnull
+        where TRow : class
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read().Table(table).GetValueOrDefault(key));
+    }
+
     /// <summary>Applies <paramref name="change"/> atomically; when it throws, nothing is applied.</summary>
     public abstract Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken);
 }
