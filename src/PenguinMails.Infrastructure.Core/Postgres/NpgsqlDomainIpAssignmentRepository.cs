@@ -68,9 +68,8 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $6";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -78,11 +77,12 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
                     Bind(p, s.filter, s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />

@@ -66,9 +66,8 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _selectFirstPage : _selectNextPage,
                 (after, page.Limit),
                 static (p, s) =>
@@ -79,11 +78,12 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
                         p.Text(s.after);
                     }
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Key),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Key));
     }
 
     /// <inheritdoc />

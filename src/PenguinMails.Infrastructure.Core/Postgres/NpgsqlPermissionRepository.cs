@@ -64,9 +64,8 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -75,11 +74,12 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                     p.Int(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />

@@ -90,9 +90,8 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $5";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -100,11 +99,12 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
                     Bind(p, s.filter, s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />

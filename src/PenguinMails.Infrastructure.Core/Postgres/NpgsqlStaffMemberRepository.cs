@@ -59,9 +59,8 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY user_id LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -70,11 +69,12 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.UserId.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.UserId.Value));
     }
 
     /// <inheritdoc />

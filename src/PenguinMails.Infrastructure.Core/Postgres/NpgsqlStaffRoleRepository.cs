@@ -77,9 +77,8 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _list : _listAfter,
                 (after, page.Limit),
                 static (p, s) =>
@@ -87,11 +86,12 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                     p.Int(s.Limit + 1);
                     p.Int(s.after);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value));
     }
 
     /// <inheritdoc />

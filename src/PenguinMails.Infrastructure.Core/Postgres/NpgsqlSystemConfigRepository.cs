@@ -62,9 +62,8 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
         var sql = _select + Where(category, after) + " ORDER BY key COLLATE \"C\" LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (category, after, page.Limit),
                 static (p, s) =>
@@ -73,11 +72,12 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                     p.Text(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Key),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Key));
     }
 
     /// <inheritdoc />

@@ -64,9 +64,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _selectFirstPage : _selectNextPage,
                 (after, page.Limit),
                 static (p, s) =>
@@ -77,11 +76,12 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                         p.Uuid(s.after);
                     }
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.TenantId.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.TenantId.Value));
     }
 
     /// <inheritdoc />

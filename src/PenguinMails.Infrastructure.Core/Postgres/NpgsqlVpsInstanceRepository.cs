@@ -70,9 +70,8 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $4";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -82,11 +81,12 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => PgReads.AllAsync(r, Read, ct),
+                Read,
+                page.Limit,
+                static v => ContinuationToken.Encode(v.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return Paging.ToPage(items, page.Limit, static v => ContinuationToken.Encode(v.Id.Value));
     }
 
     /// <inheritdoc />

@@ -25,6 +25,16 @@ internal static class PgReads
         return list;
     }
 
+    /// <summary>Every row mapped with <paramref name="map"/>, as a page of at most <paramref name="limit"/> (see <see cref="Paging.ToPage{T}"/>).</summary>
+    public static async Task<Page<T>> PageAsync<T>(
+        NpgsqlDataReader reader,
+        Func<NpgsqlDataReader, T> map,
+        int limit,
+        Func<T, string> tokenOf,
+        CancellationToken cancellationToken
+    ) =>
+        Paging.ToPage(await AllAsync(reader, map, cancellationToken).ConfigureAwait(false), limit, tokenOf);
+
     /// <summary>Reads the single <c>count(*)</c> value.</summary>
     public static async Task<long> CountAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken)
     {
