@@ -39,11 +39,12 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
+        return InMemoryRows.PageAsync(
+            Matching(filter)
+                .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />
@@ -177,14 +178,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, id.Value, cancellationToken);
 
     private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter)
     {

@@ -45,8 +45,11 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = Matching(filter).Where(p => after is null || p.Id.Value > after.Value).Take(page.Limit + 1).ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
+        return InMemoryRows.PageAsync(
+            Matching(filter).Where(p => after is null || p.Id.Value > after.Value),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />

@@ -49,11 +49,12 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
+        return InMemoryRows.PageAsync(
+            Matching(filter)
+                .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />

@@ -36,11 +36,12 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.UserId.Value)));
+        return InMemoryRows.PageAsync(
+            Matching(filter)
+                .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.UserId.Value)
+        );
     }
 
     /// <inheritdoc />
@@ -90,10 +91,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
             {
                 var table = state.Table(InMemoryStaffTables.Members);
                 var actual = table.GetValueOrDefault(member.UserId.Value) ?? throw new EntityNotFoundException(Entity, member.UserId.ToString());
-                if (actual.Updated != member.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, member.UserId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, member.Updated, Entity, member.UserId.ToString());
 
                 if (member.RoleId != actual.RoleId)
                 {
@@ -114,16 +112,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(InMemoryStaffTables.Members);
-                return table.ContainsKey(userId.Value)
-                    ? (state.With(InMemoryStaffTables.Members, table.Remove(userId.Value)), true)
-                    : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default)

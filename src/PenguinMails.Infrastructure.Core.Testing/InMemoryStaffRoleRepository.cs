@@ -44,13 +44,14 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(InMemoryStaffTables.Roles)
-            .Values.Where(r => after is null || r.Id.Value > after.Value)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.Id.Value)));
+        return InMemoryRows.PageAsync(
+            _session
+                .Read()
+                .Table(InMemoryStaffTables.Roles)
+                .Values.Where(r => after is null || r.Id.Value > after.Value),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />

@@ -34,13 +34,14 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(Table)
-            .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.TenantId.Value)));
+        return InMemoryRows.PageAsync(
+            _session
+                .Read()
+                .Table(Table)
+                .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.TenantId.Value)
+        );
     }
 
     /// <inheritdoc />
@@ -81,10 +82,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(config.TenantId.Value) ?? throw new EntityNotFoundException(Entity, config.TenantId.ToString());
-                if (actual.Updated != config.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, config.TenantId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, config.Updated, Entity, config.TenantId.ToString());
 
                 var stored = Stored(config, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
                 return (state.With(Table, table.SetItem(config.TenantId.Value, stored)), stored);
@@ -95,14 +93,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
 
     /// <summary>The row as the JSONB column would give it back: the address goes through its JSON text.</summary>
     private static TenantConfig Stored(TenantConfig config, DateTimeOffset created, DateTimeOffset updated) =>

@@ -34,13 +34,14 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(Table)
-            .Values.Where(p => after is null || UuidOrder.Instance.Compare(p.TenantId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        return Task.FromResult(Paging.ToPage(items, page.Limit, static x => ContinuationToken.Encode(x.TenantId.Value)));
+        return InMemoryRows.PageAsync(
+            _session
+                .Read()
+                .Table(Table)
+                .Values.Where(p => after is null || UuidOrder.Instance.Compare(p.TenantId.Value, after.Value) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.TenantId.Value)
+        );
     }
 
     /// <inheritdoc />
@@ -81,10 +82,7 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(policies.TenantId.Value) ?? throw new EntityNotFoundException(Entity, policies.TenantId.ToString());
-                if (actual.Updated != policies.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, policies.TenantId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, policies.Updated, Entity, policies.TenantId.ToString());
 
                 var stored = Stored(policies, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
                 return (state.With(Table, table.SetItem(policies.TenantId.Value, stored)), stored);
@@ -95,14 +93,7 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
 
     private static TenantPolicies Stored(TenantPolicies policies, DateTimeOffset created, DateTimeOffset updated) =>
         policies with { Created = created, Updated = updated };

@@ -287,7 +287,6 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
     private static Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-
     internal static DomainIpAssignment Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);

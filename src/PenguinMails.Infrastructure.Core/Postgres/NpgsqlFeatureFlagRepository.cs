@@ -190,7 +190,6 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
     private static Task<FeatureFlag?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-
     internal static FeatureFlag Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);

@@ -194,7 +194,6 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     private static Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-
     /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
     internal static Permission Read(NpgsqlDataReader r)
     {

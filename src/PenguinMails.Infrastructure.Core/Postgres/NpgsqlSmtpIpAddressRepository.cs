@@ -353,7 +353,6 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     private static Task<SmtpIpAddress?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-
     internal static SmtpIpAddress Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);

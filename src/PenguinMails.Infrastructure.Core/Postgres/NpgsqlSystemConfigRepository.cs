@@ -195,7 +195,6 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     private static Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-
     internal static SystemConfigEntry Read(NpgsqlDataReader r)
     {
         var key = r.GetString(0);

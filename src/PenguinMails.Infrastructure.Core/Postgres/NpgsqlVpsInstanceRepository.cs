@@ -259,10 +259,8 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             : " WHERE " + string.Join(" AND ", clauses) + " AND ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)";
     }
 
-
     private static Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
-
 
     internal static VpsInstance Read(NpgsqlDataReader r)
     {
