@@ -248,41 +248,16 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         p.Uuid(after);
     }
 
-    private static string Where(DomainIpAssignmentFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (domain), $2 (IP), $3 (status), $4 (expiring before), $5 (after).
-        var clauses = new List<string>(6);
-        if (filter?.DomainId is not null)
-        {
-            clauses.Add("domain_id = $1");
-        }
-
-        if (filter?.SmtpIpAddressId is not null)
-        {
-            clauses.Add("smtp_ip_address_id = $2");
-        }
-
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $3");
-        }
-
-        if (filter?.ExpiringBefore is not null)
-        {
-            clauses.Add("expires < $4");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $5");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add(
-            "($1::uuid IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::timestamptz IS NULL OR TRUE) AND ($5::uuid IS NULL OR TRUE)"
+    // Fragments are constants; values are parameters $1 (domain), $2 (IP), $3 (status), $4 (expiring before), $5 (after).
+    private static string Where(DomainIpAssignmentFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::uuid IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::timestamptz IS NULL OR TRUE) AND ($5::uuid IS NULL OR TRUE)",
+            filter?.DomainId is not null ? "domain_id = $1" : null,
+            filter?.SmtpIpAddressId is not null ? "smtp_ip_address_id = $2" : null,
+            filter?.Status is not null ? "status = $3" : null,
+            filter?.ExpiringBefore is not null ? "expires < $4" : null,
+            after is not null ? "id > $5" : null
         );
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
 
     private static Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

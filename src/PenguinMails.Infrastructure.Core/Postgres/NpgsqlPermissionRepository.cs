@@ -172,24 +172,13 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>
     internal const string StaleReason = "its name, description or category changed since it was read";
 
-    private static string Where(PermissionFilter? filter, int? after)
-    {
-        // Fragments are constants; values are parameters $1 (category), $2 (after).
-        var clauses = new List<string>(2);
-        if (filter?.Category is not null)
-        {
-            clauses.Add("category = $1");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        const string Typed = "($1::text IS NULL OR TRUE) AND ($2::integer IS NULL OR TRUE)";
-        return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
-    }
+    // Fragments are constants; values are parameters $1 (category), $2 (after).
+    private static string Where(PermissionFilter? filter, int? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::integer IS NULL OR TRUE)",
+            filter?.Category is not null ? "category = $1" : null,
+            after is not null ? "id > $2" : null
+        );
 
     private static Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

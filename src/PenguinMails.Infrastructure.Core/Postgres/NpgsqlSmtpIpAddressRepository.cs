@@ -321,34 +321,15 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         p.Uuid(after);
     }
 
-    private static string Where(SmtpIpAddressFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (vps), $2 (status), $3 (reputation), $4 (after).
-        var clauses = new List<string>(4);
-        if (filter?.VpsInstanceId is not null)
-        {
-            clauses.Add("vps_instance_id = $1");
-        }
-
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $2");
-        }
-
-        if (filter?.ReputationState is not null)
-        {
-            clauses.Add("reputation_state = $3");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $4");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add("($1::uuid IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::uuid IS NULL OR TRUE)");
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
+    // Fragments are constants; values are parameters $1 (vps), $2 (status), $3 (reputation), $4 (after).
+    private static string Where(SmtpIpAddressFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::uuid IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::uuid IS NULL OR TRUE)",
+            filter?.VpsInstanceId is not null ? "vps_instance_id = $1" : null,
+            filter?.Status is not null ? "status = $2" : null,
+            filter?.ReputationState is not null ? "reputation_state = $3" : null,
+            after is not null ? "id > $4" : null
+        );
 
     private static Task<SmtpIpAddress?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -184,24 +184,13 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
             cancellationToken
         );
 
-    private static string Where(StaffMemberFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (role_id), $2 (after).
-        var clauses = new List<string>(2);
-        if (filter?.RoleId is not null)
-        {
-            clauses.Add("role_id = $1");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("user_id > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        const string Typed = "($1::integer IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE)";
-        return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
-    }
+    // Fragments are constants; values are parameters $1 (role_id), $2 (after).
+    private static string Where(StaffMemberFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::integer IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE)",
+            filter?.RoleId is not null ? "role_id = $1" : null,
+            after is not null ? "user_id > $2" : null
+        );
 
     private static Task<StaffMember?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -173,24 +173,13 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         p.TimestampTz(s.now);
     }
 
-    private static string Where(string? category, string? after)
-    {
-        // Fragments are constants; values are parameters $1 (category), $2 (after).
-        var clauses = new List<string>(2);
-        if (category is not null)
-        {
-            clauses.Add("category = $1");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("key COLLATE \"C\" > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add("($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE)");
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
+    // Fragments are constants; values are parameters $1 (category), $2 (after).
+    private static string Where(string? category, string? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE)",
+            category is not null ? "category = $1" : null,
+            after is not null ? "key COLLATE \"C\" > $2" : null
+        );
 
     private static Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -234,30 +234,14 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         );
     }
 
-    private static string Where(VpsInstanceFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (status), $2 (region), $3 (after).
-        var clauses = new List<string>(3);
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $1");
-        }
-
-        if (filter?.Region is not null)
-        {
-            clauses.Add("region = $2");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $3");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        return clauses.Count == 0
-            ? " WHERE ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)"
-            : " WHERE " + string.Join(" AND ", clauses) + " AND ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)";
-    }
+    // Fragments are constants; values are parameters $1 (status), $2 (region), $3 (after).
+    private static string Where(VpsInstanceFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)",
+            filter?.Status is not null ? "status = $1" : null,
+            filter?.Region is not null ? "region = $2" : null,
+            after is not null ? "id > $3" : null
+        );
 
     private static Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
