@@ -33,19 +33,8 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         DomainIpAssignmentFilter? filter = null,
         PageRequest? page = null,
         CancellationToken cancellationToken = default
-    )
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
-            Matching(filter)
-                .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0),
-            page.Limit,
-            static x => ContinuationToken.Encode(x.Id.Value)
-        );
-    }
+    ) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)

@@ -16,6 +16,23 @@ internal static class InMemoryRows
     }
 
     /// <summary>
+    /// A page of <paramref name="rows"/> (read only after the request is checked), which are keyed by the UUID
+    /// <paramref name="keyOf"/> gives and ordered as PostgreSQL orders uuid: the rows after the request's token.
+    /// </summary>
+    public static Task<Page<T>> PageByUuidAsync<T>(PageRequest? page, Func<IEnumerable<T>> rows, Func<T, Guid> keyOf, CancellationToken cancellationToken)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        return PageAsync(
+            rows().Where(r => after is null || UuidOrder.Instance.Compare(keyOf(r), after.Value) > 0),
+            page.Limit,
+            r => ContinuationToken.Encode(keyOf(r))
+        );
+    }
+
+    /// <summary>
     /// The page of <paramref name="rowsAfter"/> (the rows in key order after the continuation token): at most
     /// <paramref name="limit"/> of them, with the token of the last from <paramref name="tokenOf"/> when more follow.
     /// </summary>

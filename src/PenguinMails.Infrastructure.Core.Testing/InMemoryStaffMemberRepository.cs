@@ -30,19 +30,8 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
-            Matching(filter)
-                .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0),
-            page.Limit,
-            static x => ContinuationToken.Encode(x.UserId.Value)
-        );
-    }
+    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.UserId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)

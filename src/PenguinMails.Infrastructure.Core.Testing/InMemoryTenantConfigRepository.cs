@@ -28,21 +28,8 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
-            _session
-                .Read()
-                .Table(Table)
-                .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0),
-            page.Limit,
-            static x => ContinuationToken.Encode(x.TenantId.Value)
-        );
-    }
+    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)

@@ -28,21 +28,8 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
-            _session
-                .Read()
-                .Table(Table)
-                .Values.Where(p => after is null || UuidOrder.Instance.Compare(p.TenantId.Value, after.Value) > 0),
-            page.Limit,
-            static x => ContinuationToken.Encode(x.TenantId.Value)
-        );
-    }
+    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)

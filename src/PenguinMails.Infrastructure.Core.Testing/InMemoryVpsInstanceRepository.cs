@@ -39,19 +39,8 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
-            Matching(filter)
-                .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0),
-            page.Limit,
-            static x => ContinuationToken.Encode(x.Id.Value)
-        );
-    }
+    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)
