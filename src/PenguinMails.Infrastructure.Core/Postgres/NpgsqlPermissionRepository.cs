@@ -154,7 +154,8 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -141,7 +141,8 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(member.UserId, cancellationToken), Entity, member.UserId.ToString()).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(member.UserId, cancellationToken), Entity, member.UserId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

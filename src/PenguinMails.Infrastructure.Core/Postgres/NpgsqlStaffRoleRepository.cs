@@ -159,7 +159,8 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -143,7 +143,8 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(entry.Key, cancellationToken), Entity, entry.Key).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(entry.Key, cancellationToken), Entity, entry.Key).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -113,7 +113,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(config.TenantId, cancellationToken), Entity, config.TenantId.ToString()).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(config.TenantId, cancellationToken), Entity, config.TenantId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

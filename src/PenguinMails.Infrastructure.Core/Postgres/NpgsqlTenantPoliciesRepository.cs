@@ -108,7 +108,8 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await PgReads.MissedAsync(GetAsync(policies.TenantId, cancellationToken), Entity, policies.TenantId.ToString()).ConfigureAwait(false);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(policies.TenantId, cancellationToken), Entity, policies.TenantId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
