@@ -25,8 +25,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
     /// <inheritdoc />
     public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -34,24 +33,8 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         DomainIpAssignmentFilter? filter = null,
         PageRequest? page = null,
         CancellationToken cancellationToken = default
-    )
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<DomainIpAssignment>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<DomainIpAssignment>(items, ContinuationToken.Encode(items[^1].Id.Value)));
-    }
+    ) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)
@@ -184,14 +167,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, id.Value, cancellationToken);
 
     private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter)
     {

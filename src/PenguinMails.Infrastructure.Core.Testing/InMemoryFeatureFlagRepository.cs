@@ -24,8 +24,7 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
     /// <inheritdoc />
     public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -43,17 +42,12 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        var items = ByKey()
-            .Where(f => after is null || string.CompareOrdinal(f.Key, after) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<FeatureFlag>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<FeatureFlag>(items, ContinuationToken.Encode(items[^1].Key)));
+        return InMemoryRows.PageAsync(
+            ByKey()
+                .Where(f => after is null || string.CompareOrdinal(f.Key, after) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Key)
+        );
     }
 
     /// <inheritdoc />
@@ -114,10 +108,7 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
                     throw Immutable("key");
                 }
 
-                if (actual.Updated != flag.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, flag.Id.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, flag.Updated, Entity, flag.Id.ToString());
 
                 CheckReferences(state, flag);
                 var stored = actual with
@@ -136,14 +127,7 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, id.Value, cancellationToken);
 
     private IEnumerable<FeatureFlag> ByKey() => _session.Read().Table(Table).Values.OrderBy(f => f.Key, StringComparer.Ordinal);
 

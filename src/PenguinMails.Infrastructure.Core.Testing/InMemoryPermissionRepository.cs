@@ -45,14 +45,11 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = Matching(filter).Where(p => after is null || p.Id.Value > after.Value).Take(page.Limit + 1).ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<Permission>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<Permission>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return InMemoryRows.PageAsync(
+            Matching(filter).Where(p => after is null || p.Id.Value > after.Value),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />

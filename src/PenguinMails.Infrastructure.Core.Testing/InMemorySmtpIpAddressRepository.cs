@@ -25,8 +25,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -44,24 +43,8 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<SmtpIpAddress>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<SmtpIpAddress>(items, ContinuationToken.Encode(items[^1].Id.Value)));
-    }
+    public Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default)

@@ -26,29 +26,12 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
     /// <inheritdoc />
     public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(InMemoryStaffTables.Members).GetValueOrDefault(userId.Value));
+        return _session.GetAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(m => after is null || UuidOrder.Instance.Compare(m.UserId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<StaffMember>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<StaffMember>(items, ContinuationToken.Encode(items[^1].UserId.Value)));
-    }
+    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.UserId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)
@@ -97,10 +80,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
             {
                 var table = state.Table(InMemoryStaffTables.Members);
                 var actual = table.GetValueOrDefault(member.UserId.Value) ?? throw new EntityNotFoundException(Entity, member.UserId.ToString());
-                if (actual.Updated != member.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, member.UserId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, member.Updated, Entity, member.UserId.ToString());
 
                 if (member.RoleId != actual.RoleId)
                 {
@@ -121,16 +101,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(InMemoryStaffTables.Members);
-                return table.ContainsKey(userId.Value)
-                    ? (state.With(InMemoryStaffTables.Members, table.Remove(userId.Value)), true)
-                    : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default)

@@ -24,8 +24,7 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(InMemoryStaffTables.Roles).GetValueOrDefault(id.Value));
+        return _session.GetAsync(InMemoryStaffTables.Roles, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -45,19 +44,14 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(InMemoryStaffTables.Roles)
-            .Values.Where(r => after is null || r.Id.Value > after.Value)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<StaffRole>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<StaffRole>(items, ContinuationToken.Encode(items[^1].Id.Value)));
+        return InMemoryRows.PageAsync(
+            _session
+                .Read()
+                .Table(InMemoryStaffTables.Roles)
+                .Values.Where(r => after is null || r.Id.Value > after.Value),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Id.Value)
+        );
     }
 
     /// <inheritdoc />

@@ -26,8 +26,7 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(key));
+        return _session.GetAsync(Table, key, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -37,17 +36,12 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
         page.EnsureValid();
         cancellationToken.ThrowIfCancellationRequested();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        var items = Matching(category)
-            .Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<SystemConfigEntry>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key)));
+        return InMemoryRows.PageAsync(
+            Matching(category)
+                .Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0),
+            page.Limit,
+            static x => ContinuationToken.Encode(x.Key)
+        );
     }
 
     /// <inheritdoc />
@@ -109,10 +103,7 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(entry.Key) ?? throw new EntityNotFoundException(Entity, entry.Key);
-                if (actual.Updated != entry.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, entry.Key, "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, entry.Updated, Entity, entry.Key);
 
                 CheckReferences(state, entry);
                 var stored = Stored(entry, StoreClock.NextUpdated(now, actual.Updated));
@@ -126,14 +117,7 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(key) ? (state.With(Table, table.Remove(key)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        return _session.DeleteAsync(Table, key, cancellationToken);
     }
 
     private static SystemConfigEntry Stored(SystemConfigEntry entry, DateTimeOffset updated) =>

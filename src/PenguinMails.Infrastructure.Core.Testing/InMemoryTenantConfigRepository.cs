@@ -24,31 +24,12 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
     /// <inheritdoc />
     public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(tenantId.Value));
+        return _session.GetAsync(Table, tenantId.Value, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(Table)
-            .Values.Where(c => after is null || UuidOrder.Instance.Compare(c.TenantId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<TenantConfig>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<TenantConfig>(items, ContinuationToken.Encode(items[^1].TenantId.Value)));
-    }
+    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)
@@ -88,10 +69,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(config.TenantId.Value) ?? throw new EntityNotFoundException(Entity, config.TenantId.ToString());
-                if (actual.Updated != config.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, config.TenantId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, config.Updated, Entity, config.TenantId.ToString());
 
                 var stored = Stored(config, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
                 return (state.With(Table, table.SetItem(config.TenantId.Value, stored)), stored);
@@ -102,14 +80,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
 
     /// <summary>The row as the JSONB column would give it back: the address goes through its JSON text.</summary>
     private static TenantConfig Stored(TenantConfig config, DateTimeOffset created, DateTimeOffset updated) =>

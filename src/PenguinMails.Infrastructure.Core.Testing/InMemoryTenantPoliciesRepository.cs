@@ -24,31 +24,12 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
     /// <inheritdoc />
     public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(tenantId.Value));
+        return _session.GetAsync(Table, tenantId.Value, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = _session
-            .Read()
-            .Table(Table)
-            .Values.Where(p => after is null || UuidOrder.Instance.Compare(p.TenantId.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<TenantPolicies>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<TenantPolicies>(items, ContinuationToken.Encode(items[^1].TenantId.Value)));
-    }
+    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
@@ -88,10 +69,7 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(policies.TenantId.Value) ?? throw new EntityNotFoundException(Entity, policies.TenantId.ToString());
-                if (actual.Updated != policies.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, policies.TenantId.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, policies.Updated, Entity, policies.TenantId.ToString());
 
                 var stored = Stored(policies, actual.Created, StoreClock.NextUpdated(now, actual.Updated));
                 return (state.With(Table, table.SetItem(policies.TenantId.Value, stored)), stored);
@@ -102,14 +80,7 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(tenantId.Value) ? (state.With(Table, table.Remove(tenantId.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
 
     private static TenantPolicies Stored(TenantPolicies policies, DateTimeOffset created, DateTimeOffset updated) =>
         policies with { Created = created, Updated = updated };

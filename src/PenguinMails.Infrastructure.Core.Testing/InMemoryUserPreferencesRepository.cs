@@ -24,8 +24,7 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
     /// <inheritdoc />
     public Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -86,10 +85,7 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
                     );
                 }
 
-                if (actual.Updated != preferences.Updated)
-                {
-                    throw new ConcurrencyConflictException(Entity, preferences.Id.ToString(), "it was updated since it was read");
-                }
+                InMemoryRows.EnsureNotUpdatedSince(actual.Updated, preferences.Updated, Entity, preferences.Id.ToString());
 
                 var stored = preferences with { Created = actual.Created, Updated = StoreClock.NextUpdated(now, actual.Updated) };
                 return (state.With(Table, table.SetItem(preferences.Id.Value, stored)), stored);
@@ -100,12 +96,5 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
-            state =>
-            {
-                var table = state.Table(Table);
-                return table.ContainsKey(id.Value) ? (state.With(Table, table.Remove(id.Value)), true) : (state, false);
-            },
-            cancellationToken
-        );
+        _session.DeleteAsync(Table, id.Value, cancellationToken);
 }

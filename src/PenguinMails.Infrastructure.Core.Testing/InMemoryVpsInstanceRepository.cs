@@ -25,8 +25,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
     /// <inheritdoc />
     public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).GetValueOrDefault(id.Value));
+        return _session.GetAsync(Table, id.Value, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -40,24 +39,8 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
     }
 
     /// <inheritdoc />
-    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = Matching(filter)
-            .Where(v => after is null || UuidOrder.Instance.Compare(v.Id.Value, after.Value) > 0)
-            .Take(page.Limit + 1)
-            .ToList();
-        if (items.Count <= page.Limit)
-        {
-            return Task.FromResult(new Page<VpsInstance>(items, null));
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return Task.FromResult(new Page<VpsInstance>(items, ContinuationToken.Encode(items[^1].Id.Value)));
-    }
+    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)

@@ -9,6 +9,27 @@ internal abstract class StateSession(InMemoryInfraStore store)
 
     public abstract StoreState Read();
 
+    /// <summary>The row of <paramref name="table"/> under <paramref name="key"/>, or null: a get by primary key.</summary>
+    public Task<TRow?> GetAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
+        where TKey : notnull
+        where TRow : class
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read().Table(table).GetValueOrDefault(key));
+    }
+
+    /// <summary>Removes the row of <paramref name="table"/> under <paramref name="key"/>; false when there was none.</summary>
+    public Task<bool> DeleteAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
+        where TKey : notnull =>
+        WriteAsync(
+            state =>
+            {
+                var rows = state.Table(table);
+                return rows.ContainsKey(key) ? (state.With(table, rows.Remove(key)), true) : (state, false);
+            },
+            cancellationToken
+        );
+
     /// <summary>Applies <paramref name="change"/> atomically; when it throws, nothing is applied.</summary>
     public abstract Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken);
 }

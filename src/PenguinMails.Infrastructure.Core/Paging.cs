@@ -36,6 +36,25 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken)
     public bool HasMore => ContinuationToken is not null;
 }
 
+/// <summary>Builds pages from a list read with one item more than the page holds (limit + 1).</summary>
+internal static class Paging
+{
+    /// <summary>
+    /// The page of <paramref name="items"/>: when they are more than <paramref name="limit"/>, the extra one is dropped
+    /// and the token of the last kept item (given by <paramref name="tokenOf"/>) marks where the next page starts.
+    /// </summary>
+    public static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> tokenOf)
+    {
+        if (items.Count <= limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<T>(items, tokenOf(items[^1]));
+    }
+}
+
 /// <summary>Encodes and decodes continuation tokens (opaque to callers: base64url of the last key).</summary>
 internal static class ContinuationToken
 {

@@ -68,9 +68,8 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $6";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -78,17 +77,12 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
                     Bind(p, s.filter, s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<DomainIpAssignment>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<DomainIpAssignment>(items, ContinuationToken.Encode(items[^1].Id.Value));
     }
 
     /// <inheritdoc />
@@ -99,11 +93,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
             _count + Where(filter, null),
             filter,
             static (p, f) => Bind(p, f, null),
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -237,7 +227,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -258,55 +248,19 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         p.Uuid(after);
     }
 
-    private static string Where(DomainIpAssignmentFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (domain), $2 (IP), $3 (status), $4 (expiring before), $5 (after).
-        var clauses = new List<string>(6);
-        if (filter?.DomainId is not null)
-        {
-            clauses.Add("domain_id = $1");
-        }
-
-        if (filter?.SmtpIpAddressId is not null)
-        {
-            clauses.Add("smtp_ip_address_id = $2");
-        }
-
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $3");
-        }
-
-        if (filter?.ExpiringBefore is not null)
-        {
-            clauses.Add("expires < $4");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $5");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add(
-            "($1::uuid IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::timestamptz IS NULL OR TRUE) AND ($5::uuid IS NULL OR TRUE)"
+    // Fragments are constants; values are parameters $1 (domain), $2 (IP), $3 (status), $4 (expiring before), $5 (after).
+    private static string Where(DomainIpAssignmentFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::uuid IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::timestamptz IS NULL OR TRUE) AND ($5::uuid IS NULL OR TRUE)",
+            filter?.DomainId is not null ? "domain_id = $1" : null,
+            filter?.SmtpIpAddressId is not null ? "smtp_ip_address_id = $2" : null,
+            filter?.Status is not null ? "status = $3" : null,
+            filter?.ExpiringBefore is not null ? "expires < $4" : null,
+            after is not null ? "id > $5" : null
         );
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
 
-    private static async Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<DomainIpAssignment>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<DomainIpAssignment>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static DomainIpAssignment Read(NpgsqlDataReader r)
     {

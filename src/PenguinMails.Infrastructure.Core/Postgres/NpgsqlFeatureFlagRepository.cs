@@ -66,9 +66,8 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _selectFirstPage : _selectNextPage,
                 (after, page.Limit),
                 static (p, s) =>
@@ -79,22 +78,17 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
                         p.Text(s.after);
                     }
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Key),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<FeatureFlag>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<FeatureFlag>(items, ContinuationToken.Encode(items[^1].Key));
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<FeatureFlag>> ListAllAsync(CancellationToken cancellationToken = default) =>
-        await _db.ExecuteAsync(Entity, "list", _selectAll, 0, static (_, _) => { }, static (r, _, ct) => ReadAllAsync(r, ct), cancellationToken)
+        await _db.ExecuteAsync(Entity, "list", _selectAll, 0, static (_, _) => { }, static (r, _, ct) => PgReads.AllAsync(r, Read, ct), cancellationToken)
             .ConfigureAwait(false);
 
     /// <inheritdoc />
@@ -105,11 +99,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
             _count,
             0,
             static (_, _) => { },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -193,23 +183,12 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
-    private static async Task<FeatureFlag?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<FeatureFlag>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<FeatureFlag>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<FeatureFlag?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static FeatureFlag Read(NpgsqlDataReader r)
     {

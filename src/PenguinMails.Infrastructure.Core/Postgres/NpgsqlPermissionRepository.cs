@@ -64,9 +64,8 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -75,17 +74,12 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                     p.Int(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<Permission>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<Permission>(items, ContinuationToken.Encode(items[^1].Id.Value));
     }
 
     /// <inheritdoc />
@@ -100,11 +94,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 p.Text(f?.Category);
                 p.Int(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -164,14 +154,8 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(current.Id, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, current.Id.ToString())
-            : throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -182,45 +166,23 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
             _delete,
             id.Value,
             static (p, id) => p.Int(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
     /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>
     internal const string StaleReason = "its name, description or category changed since it was read";
 
-    private static string Where(PermissionFilter? filter, int? after)
-    {
-        // Fragments are constants; values are parameters $1 (category), $2 (after).
-        var clauses = new List<string>(2);
-        if (filter?.Category is not null)
-        {
-            clauses.Add("category = $1");
-        }
+    // Fragments are constants; values are parameters $1 (category), $2 (after).
+    private static string Where(PermissionFilter? filter, int? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::integer IS NULL OR TRUE)",
+            filter?.Category is not null ? "category = $1" : null,
+            after is not null ? "id > $2" : null
+        );
 
-        if (after is not null)
-        {
-            clauses.Add("id > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        const string Typed = "($1::text IS NULL OR TRUE) AND ($2::integer IS NULL OR TRUE)";
-        return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
-    }
-
-    private static async Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    internal static async Task<List<Permission>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<Permission>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<Permission?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
     internal static Permission Read(NpgsqlDataReader r)

@@ -90,9 +90,8 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $5";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -100,17 +99,12 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
                     Bind(p, s.filter, s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<SmtpIpAddress>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<SmtpIpAddress>(items, ContinuationToken.Encode(items[^1].Id.Value));
     }
 
     /// <inheritdoc />
@@ -121,11 +115,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
             _count + Where(filter, null),
             filter,
             static (p, f) => Bind(p, f, null),
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -255,7 +245,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -331,48 +321,18 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         p.Uuid(after);
     }
 
-    private static string Where(SmtpIpAddressFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (vps), $2 (status), $3 (reputation), $4 (after).
-        var clauses = new List<string>(4);
-        if (filter?.VpsInstanceId is not null)
-        {
-            clauses.Add("vps_instance_id = $1");
-        }
+    // Fragments are constants; values are parameters $1 (vps), $2 (status), $3 (reputation), $4 (after).
+    private static string Where(SmtpIpAddressFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::uuid IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::uuid IS NULL OR TRUE)",
+            filter?.VpsInstanceId is not null ? "vps_instance_id = $1" : null,
+            filter?.Status is not null ? "status = $2" : null,
+            filter?.ReputationState is not null ? "reputation_state = $3" : null,
+            after is not null ? "id > $4" : null
+        );
 
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $2");
-        }
-
-        if (filter?.ReputationState is not null)
-        {
-            clauses.Add("reputation_state = $3");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $4");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add("($1::uuid IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) AND ($4::uuid IS NULL OR TRUE)");
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
-
-    private static async Task<SmtpIpAddress?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<SmtpIpAddress>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<SmtpIpAddress>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<SmtpIpAddress?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static SmtpIpAddress Read(NpgsqlDataReader r)
     {

@@ -59,9 +59,8 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY user_id LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -70,26 +69,12 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<StaffMember>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.UserId.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<StaffMember>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<StaffMember>(items, ContinuationToken.Encode(items[^1].UserId.Value));
     }
 
     /// <inheritdoc />
@@ -104,11 +89,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 p.Int(f?.RoleId?.Value);
                 p.Uuid(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -160,14 +141,8 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(member.UserId, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, member.UserId.ToString())
-            : throw new ConcurrencyConflictException(Entity, member.UserId.ToString(), "it was updated since it was read");
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(member.UserId, cancellationToken), Entity, member.UserId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -178,7 +153,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
             _delete,
             userId.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -210,27 +185,16 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
             cancellationToken
         );
 
-    private static string Where(StaffMemberFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (role_id), $2 (after).
-        var clauses = new List<string>(2);
-        if (filter?.RoleId is not null)
-        {
-            clauses.Add("role_id = $1");
-        }
+    // Fragments are constants; values are parameters $1 (role_id), $2 (after).
+    private static string Where(StaffMemberFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::integer IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE)",
+            filter?.RoleId is not null ? "role_id = $1" : null,
+            after is not null ? "user_id > $2" : null
+        );
 
-        if (after is not null)
-        {
-            clauses.Add("user_id > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        const string Typed = "($1::integer IS NULL OR TRUE) AND ($2::uuid IS NULL OR TRUE)";
-        return clauses.Count == 0 ? " WHERE " + Typed : " WHERE " + string.Join(" AND ", clauses) + " AND " + Typed;
-    }
-
-    private static async Task<StaffMember?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<StaffMember?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     private static StaffMember Read(NpgsqlDataReader r)
     {

@@ -77,9 +77,8 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _list : _listAfter,
                 (after, page.Limit),
                 static (p, s) =>
@@ -87,26 +86,12 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                     p.Int(s.Limit + 1);
                     p.Int(s.after);
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<StaffRole>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<StaffRole>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<StaffRole>(items, ContinuationToken.Encode(items[^1].Id.Value));
     }
 
     /// <inheritdoc />
@@ -117,11 +102,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             _count,
             0,
             static (_, _) => { },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -178,14 +159,8 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(current.Id, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, current.Id.ToString())
-            : throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -196,7 +171,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             _delete,
             id.Value,
             static (p, id) => p.Int(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -216,7 +191,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 p.Int(s.permissionId.Value);
                 p.TimestampTz(s.now);
             },
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
     }
@@ -233,7 +208,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 p.Int(s.roleId.Value);
                 p.Int(s.permissionId.Value);
             },
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -245,7 +220,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 _permissionsOf,
                 roleId.Value,
                 static (p, id) => p.Int(id),
-                static (r, _, ct) => NpgsqlPermissionRepository.ReadAllAsync(r, ct),
+                static (r, _, ct) => PgReads.AllAsync(r, NpgsqlPermissionRepository.Read, ct),
                 cancellationToken
             )
             .ConfigureAwait(false);
@@ -253,8 +228,8 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     /// <summary>The key of a grant in messages: <c>role_id/permission_id</c>.</summary>
     internal static string GrantKey(StaffRoleId roleId, PermissionId permissionId) => roleId + "/" + permissionId;
 
-    private static async Task<StaffRole?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<StaffRole?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     private static StaffRole Read(NpgsqlDataReader r)
     {

@@ -62,9 +62,8 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
         var sql = _select + Where(category, after) + " ORDER BY key COLLATE \"C\" LIMIT $3";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (category, after, page.Limit),
                 static (p, s) =>
@@ -73,17 +72,12 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                     p.Text(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.Key),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<SystemConfigEntry>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<SystemConfigEntry>(items, ContinuationToken.Encode(items[^1].Key));
     }
 
     /// <inheritdoc />
@@ -98,11 +92,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                 p.Text(c);
                 p.Text(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -153,14 +143,8 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, entry.Key)
-            : throw new ConcurrencyConflictException(Entity, entry.Key, "it was updated since it was read");
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(entry.Key, cancellationToken), Entity, entry.Key).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -173,7 +157,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
             _delete,
             key,
             static (p, k) => p.Text(k),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
     }
@@ -190,38 +174,16 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         p.TimestampTz(s.now);
     }
 
-    private static string Where(string? category, string? after)
-    {
-        // Fragments are constants; values are parameters $1 (category), $2 (after).
-        var clauses = new List<string>(2);
-        if (category is not null)
-        {
-            clauses.Add("category = $1");
-        }
+    // Fragments are constants; values are parameters $1 (category), $2 (after).
+    private static string Where(string? category, string? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE)",
+            category is not null ? "category = $1" : null,
+            after is not null ? "key COLLATE \"C\" > $2" : null
+        );
 
-        if (after is not null)
-        {
-            clauses.Add("key COLLATE \"C\" > $2");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        clauses.Add("($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE)");
-        return " WHERE " + string.Join(" AND ", clauses);
-    }
-
-    private static async Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<SystemConfigEntry>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<SystemConfigEntry>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<SystemConfigEntry?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static SystemConfigEntry Read(NpgsqlDataReader r)
     {

@@ -64,9 +64,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _selectFirstPage : _selectNextPage,
                 (after, page.Limit),
                 static (p, s) =>
@@ -77,26 +76,12 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                         p.Uuid(s.after);
                     }
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<TenantConfig>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.TenantId.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<TenantConfig>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<TenantConfig>(items, ContinuationToken.Encode(items[^1].TenantId.Value));
     }
 
     /// <inheritdoc />
@@ -128,14 +113,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(config.TenantId, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, config.TenantId.ToString())
-            : throw new ConcurrencyConflictException(Entity, config.TenantId.ToString(), "it was updated since it was read");
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(config.TenantId, cancellationToken), Entity, config.TenantId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -146,7 +125,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
             _delete,
             tenantId.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -170,8 +149,8 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         p.TimestampTz(s.now);
     }
 
-    private static async Task<TenantConfig?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<TenantConfig?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static TenantConfig Read(NpgsqlDataReader r)
     {

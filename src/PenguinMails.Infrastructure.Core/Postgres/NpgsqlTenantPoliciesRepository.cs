@@ -59,9 +59,8 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 after is null ? _selectFirstPage : _selectNextPage,
                 (after, page.Limit),
                 static (p, s) =>
@@ -72,26 +71,12 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
                         p.Uuid(s.after);
                     }
                 },
-                static async (r, _, ct) =>
-                {
-                    var list = new List<TenantPolicies>();
-                    while (await r.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        list.Add(Read(r));
-                    }
-
-                    return list;
-                },
+                Read,
+                page.Limit,
+                static x => ContinuationToken.Encode(x.TenantId.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (items.Count <= page.Limit)
-        {
-            return new Page<TenantPolicies>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<TenantPolicies>(items, ContinuationToken.Encode(items[^1].TenantId.Value));
     }
 
     /// <inheritdoc />
@@ -123,14 +108,8 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (stored is not null)
-        {
-            return stored;
-        }
-
-        return await GetAsync(policies.TenantId, cancellationToken).ConfigureAwait(false) is null
-            ? throw new EntityNotFoundException(Entity, policies.TenantId.ToString())
-            : throw new ConcurrencyConflictException(Entity, policies.TenantId.ToString(), "it was updated since it was read");
+        return stored
+            ?? throw await PgReads.MissedAsync(GetAsync(policies.TenantId, cancellationToken), Entity, policies.TenantId.ToString()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -141,7 +120,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
             _delete,
             tenantId.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -164,8 +143,8 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         p.TimestampTz(s.now);
     }
 
-    private static async Task<TenantPolicies?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    private static Task<TenantPolicies?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static TenantPolicies Read(NpgsqlDataReader r)
     {

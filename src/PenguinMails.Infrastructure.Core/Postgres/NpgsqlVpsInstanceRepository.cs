@@ -70,9 +70,8 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         page.EnsureValid();
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         var sql = _select + Where(filter, after) + " ORDER BY id LIMIT $4";
-        var items = await _db.ExecuteAsync(
+        return await _db.PageAsync(
                 Entity,
-                "list",
                 sql,
                 (filter, after, page.Limit),
                 static (p, s) =>
@@ -82,11 +81,12 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                     p.Uuid(s.after);
                     p.Int(s.Limit + 1);
                 },
-                static (r, _, ct) => ReadAllAsync(r, ct),
+                Read,
+                page.Limit,
+                static v => ContinuationToken.Encode(v.Id.Value),
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return ToPage(items, page.Limit);
     }
 
     /// <inheritdoc />
@@ -102,11 +102,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                 p.Text(f?.Region);
                 p.Uuid(null);
             },
-            static async (r, _, ct) =>
-            {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                return r.GetInt64(0);
-            },
+            PgReads.CountAsync,
             cancellationToken
         );
 
@@ -217,7 +213,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
-            static (r, _, _) => Task.FromResult(r.RecordsAffected > 0),
+            PgReads.AffectedAsync,
             cancellationToken
         );
 
@@ -238,55 +234,17 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         );
     }
 
-    private static string Where(VpsInstanceFilter? filter, Guid? after)
-    {
-        // Fragments are constants; values are parameters $1 (status), $2 (region), $3 (after).
-        var clauses = new List<string>(3);
-        if (filter?.Status is not null)
-        {
-            clauses.Add("status = $1");
-        }
+    // Fragments are constants; values are parameters $1 (status), $2 (region), $3 (after).
+    private static string Where(VpsInstanceFilter? filter, Guid? after) =>
+        PgWhere.Of(
+            "($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)",
+            filter?.Status is not null ? "status = $1" : null,
+            filter?.Region is not null ? "region = $2" : null,
+            after is not null ? "id > $3" : null
+        );
 
-        if (filter?.Region is not null)
-        {
-            clauses.Add("region = $2");
-        }
-
-        if (after is not null)
-        {
-            clauses.Add("id > $3");
-        }
-
-        // Unused parameters are still sent; reference them so PostgreSQL can infer their types.
-        return clauses.Count == 0
-            ? " WHERE ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)"
-            : " WHERE " + string.Join(" AND ", clauses) + " AND ($1::text IS NULL OR TRUE) AND ($2::text IS NULL OR TRUE) AND ($3::uuid IS NULL OR TRUE)";
-    }
-
-    private static Page<VpsInstance> ToPage(List<VpsInstance> items, int limit)
-    {
-        if (items.Count <= limit)
-        {
-            return new Page<VpsInstance>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<VpsInstance>(items, ContinuationToken.Encode(items[^1].Id.Value));
-    }
-
-    private static async Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-
-    private static async Task<List<VpsInstance>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var list = new List<VpsInstance>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    private static Task<VpsInstance?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
+        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static VpsInstance Read(NpgsqlDataReader r)
     {

@@ -98,6 +98,30 @@ internal sealed class PgExecutor
     }
 
     /// <summary>
+    /// Runs the list query <paramref name="sql"/>, which asks for <paramref name="limit"/> + 1 rows, maps the rows with
+    /// <paramref name="map"/> and returns the page, its continuation token from <paramref name="tokenOf"/>.
+    /// </summary>
+    public Task<Page<T>> PageAsync<TState, T>(
+        string entity,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlDataReader, T> map,
+        int limit,
+        Func<T, string> tokenOf,
+        CancellationToken cancellationToken
+    ) =>
+        ExecuteAsync(
+            entity,
+            "list",
+            sql,
+            (state, bind, map, limit, tokenOf),
+            static (p, s) => s.bind(p, s.state),
+            static (r, s, ct) => PgReads.PageAsync(r, s.map, s.limit, s.tokenOf, ct),
+            cancellationToken
+        );
+
+    /// <summary>
     /// Runs a binary COPY FROM STDIN (<paramref name="copyCommand"/>), writing rows with <paramref name="write"/>, all
     /// or nothing: inside the unit of work's transaction, or else in a transaction of its own that commits only when
     /// the COPY completed. Returns the number of rows copied.

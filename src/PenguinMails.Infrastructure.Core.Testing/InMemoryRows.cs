@@ -1,0 +1,41 @@
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>Checks and paging the in-memory repositories share, matching what the PostgreSQL ones do.</summary>
+internal static class InMemoryRows
+{
+    /// <summary>
+    /// The optimistic check of an update: throws <see cref="ConcurrencyConflictException"/> when the stored row's
+    /// <c>updated</c> is not the one the caller read.
+    /// </summary>
+    public static void EnsureNotUpdatedSince(DateTimeOffset actualUpdated, DateTimeOffset expectedUpdated, string entity, string id)
+    {
+        if (actualUpdated != expectedUpdated)
+        {
+            throw new ConcurrencyConflictException(entity, id, "it was updated since it was read");
+        }
+    }
+
+    /// <summary>
+    /// A page of <paramref name="rows"/> (read only after the request is checked), which are keyed by the UUID
+    /// <paramref name="keyOf"/> gives and ordered as PostgreSQL orders uuid: the rows after the request's token.
+    /// </summary>
+    public static Task<Page<T>> PageByUuidAsync<T>(PageRequest? page, Func<IEnumerable<T>> rows, Func<T, Guid> keyOf, CancellationToken cancellationToken)
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        return PageAsync(
+            rows().Where(r => after is null || UuidOrder.Instance.Compare(keyOf(r), after.Value) > 0),
+            page.Limit,
+            r => ContinuationToken.Encode(keyOf(r))
+        );
+    }
+
+    /// <summary>
+    /// The page of <paramref name="rowsAfter"/> (the rows in key order after the continuation token): at most
+    /// <paramref name="limit"/> of them, with the token of the last from <paramref name="tokenOf"/> when more follow.
+    /// </summary>
+    public static Task<Page<T>> PageAsync<T>(IEnumerable<T> rowsAfter, int limit, Func<T, string> tokenOf) =>
+        Task.FromResult(Paging.ToPage(rowsAfter.Take(limit + 1).ToList(), limit, tokenOf));
+}
