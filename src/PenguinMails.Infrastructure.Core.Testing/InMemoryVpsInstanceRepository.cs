@@ -148,6 +148,11 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                     throw Conflict(current, actual);
                 }
 
+                if (VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt) && actual.Updated != current.Updated)
+                {
+                    throw new ConcurrencyConflictException(Entity, current.Id.ToString(), VpsInstanceRules.StaleBillingReason);
+                }
+
                 var stored = actual with
                 {
                     Status = next.Status,

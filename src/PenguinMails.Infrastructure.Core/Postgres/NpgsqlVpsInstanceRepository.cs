@@ -47,7 +47,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             + "updated = GREATEST($10, updated + interval '1 microsecond') WHERE id = $1 AND updated = $11 AND status = $12 RETURNING " + Columns;
         _changeStatus =
             "UPDATE " + table + " SET status = $2, decommission_scheduled_for = $3, updated = GREATEST($4, updated + interval '1 microsecond') "
-            + "WHERE id = $1 AND status = $5 RETURNING " + Columns;
+            + "WHERE id = $1 AND status = $5 AND ($6::timestamptz IS NULL OR updated = $6) RETURNING " + Columns;
         _delete = "DELETE FROM " + table + " WHERE id = $1";
         _count = "SELECT count(*) FROM " + table;
     }
@@ -185,11 +185,12 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         ArgumentNullException.ThrowIfNull(current);
         var now = StoreClock.Now(_time);
         var next = VpsInstanceLifecycle.Apply(current, newStatus, now, StoreClock.Truncate(decommissionAt));
+        var fromSnapshot = VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt);
         var stored = await _db.ExecuteAsync(
                 Entity,
                 current.Id.ToString(),
                 _changeStatus,
-                (current, next, now),
+                (current, next, now, fromSnapshot),
                 static (p, s) =>
                 {
                     p.Uuid(s.current.Id.Value);
@@ -197,12 +198,13 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                     p.TimestampTz(StoreClock.Truncate(s.next.DecommissionScheduledFor));
                     p.TimestampTz(s.now);
                     p.Text(s.current.Status.ToDatabaseValue());
+                    p.TimestampTz(s.fromSnapshot ? s.current.Updated : null);
                 },
                 ReadOneAsync,
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await MissedAsync(current, null, cancellationToken).ConfigureAwait(false);
+        return stored ?? throw await MissedAsync(current, VpsInstanceRules.StaleBillingReason, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

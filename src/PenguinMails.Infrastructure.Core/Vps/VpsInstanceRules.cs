@@ -17,4 +17,15 @@ internal static class VpsInstanceRules
             throw new EntityValidationException(nameof(VpsInstance), errors);
         }
     }
+
+    /// <summary>
+    /// Whether a status change takes a value from the caller's snapshot: entering <c>scheduled_decommission</c> without
+    /// a time uses the snapshot's billing period, so the compare-and-set must also check that the row has not changed
+    /// since it was read (<c>updated</c>); otherwise a decommission time from a stale billing period could be stored.
+    /// </summary>
+    public static bool SideRuleReadsSnapshot(VpsInstanceStatus newStatus, DateTimeOffset? decommissionAt) =>
+        newStatus == VpsInstanceStatus.ScheduledDecommission && decommissionAt is null;
+
+    public const string StaleBillingReason =
+        "it was updated since it was read, and the default decommission time depends on its billing period; read it again";
 }

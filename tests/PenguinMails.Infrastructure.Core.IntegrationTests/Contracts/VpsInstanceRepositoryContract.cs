@@ -495,4 +495,24 @@ public abstract class VpsInstanceRepositoryContract : IAsyncLifetime
 
         Assert.Equal("offset", updated.Region);
     }
+
+    [Fact]
+    public async Task ChangeStatusAsync_DefaultDecommissionFromStaleBillingSnapshot_ThrowsConflict()
+    {
+        Store.Clock.Set(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+        var vps = await Repo.ChangeStatusAsync(await Repo.AddAsync(NewVps(billingDay: 11)), VpsInstanceStatus.Active);
+        var moved = await Repo.UpdateAsync(vps with { HostwindsBillingDay = 20 });
+
+        var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Repo.ChangeStatusAsync(vps, VpsInstanceStatus.ScheduledDecommission));
+        var scheduled = await Repo.ChangeStatusAsync(moved, VpsInstanceStatus.ScheduledDecommission);
+        var explicitTime = await Repo.ChangeStatusAsync(
+            await Repo.ChangeStatusAsync(scheduled, VpsInstanceStatus.Active),
+            VpsInstanceStatus.ScheduledDecommission,
+            new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)
+        );
+
+        Assert.Contains("billing period", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2026, 1, 20, 0, 0, 0, TimeSpan.Zero), scheduled.DecommissionScheduledFor);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), explicitTime.DecommissionScheduledFor);
+    }
 }
