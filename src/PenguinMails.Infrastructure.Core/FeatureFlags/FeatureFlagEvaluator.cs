@@ -6,7 +6,8 @@ namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
 /// <summary>
 /// The <see cref="IFeatureFlagEvaluator"/> over a <see cref="FeatureFlagSnapshotProvider"/>'s current snapshot. An
-/// unknown key is logged once (up to <see cref="FeatureFlagOptions.MaxWarnedUnknownKeys"/> keys), never once per call.
+/// unknown key is logged once (up to <see cref="FeatureFlagOptions.MaxWarnedUnknownKeys"/> keys), never once per call,
+/// and not before the first snapshot has loaded.
 /// </summary>
 public sealed class FeatureFlagEvaluator : IFeatureFlagEvaluator
 {
@@ -52,7 +53,8 @@ public sealed class FeatureFlagEvaluator : IFeatureFlagEvaluator
 
     private void WarnUnknown(string flagKey)
     {
-        if (_warned.ContainsKey(flagKey) || Volatile.Read(ref _warnedCount) > _maxWarned)
+        // Before the first load every key is unknown: that says nothing about the key.
+        if (_provider.Version == 0 || _warned.ContainsKey(flagKey) || Volatile.Read(ref _warnedCount) > _maxWarned)
         {
             return;
         }

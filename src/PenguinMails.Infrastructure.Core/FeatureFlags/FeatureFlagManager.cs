@@ -47,7 +47,7 @@ public sealed class FeatureFlagManager : IFeatureFlagManager
         var stored = await _repository.AddAsync(
             new FeatureFlag { Key = flagKey, Description = description, IsEnabled = isEnabled, RolloutPercentage = rolloutPercentage, UpdatedBy = actor },
             cancellationToken).ConfigureAwait(false);
-        await _provider.ApplyAsync(stored, cancellationToken).ConfigureAwait(false);
+        await _provider.ApplyAsync(stored).ConfigureAwait(false);
         FeatureFlagLog.Changed(_logger, stored.Key, "created", actor);
         return stored;
     }
@@ -83,7 +83,7 @@ public sealed class FeatureFlagManager : IFeatureFlagManager
             try
             {
                 var stored = await _repository.UpdateAsync(apply(current) with { UpdatedBy = actor }, cancellationToken).ConfigureAwait(false);
-                await _provider.ApplyAsync(stored, cancellationToken).ConfigureAwait(false);
+                await _provider.ApplyAsync(stored).ConfigureAwait(false);
                 FeatureFlagLog.Changed(_logger, stored.Key, change, actor);
                 return stored;
             }

@@ -61,10 +61,9 @@ public sealed class FeatureFlagSnapshotProvider : IDisposable
     }
 
     /// <summary>Puts one flag, as just stored, into the current snapshot (a write made in this process).</summary>
-    internal async Task ApplyAsync(FeatureFlag stored, CancellationToken cancellationToken)
+    /// <remarks>Not cancellable: the write has happened, and this process must see it.</remarks>
+    internal async Task ApplyAsync(FeatureFlag stored)
     {
-        // The write has happened: do not let the caller's cancellation hide it from this process.
-        _ = cancellationToken;
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {

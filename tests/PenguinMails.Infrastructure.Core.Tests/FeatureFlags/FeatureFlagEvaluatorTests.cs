@@ -43,7 +43,7 @@ public sealed class FeatureFlagEvaluatorTests
         var (evaluator, _, provider) = await CreateAsync(1000, Flag("new-dashboard", true, 85));
         Assert.True(evaluator.IsEnabled("new-dashboard", Bucket85));
 
-        await provider.ApplyAsync(Flag("new-dashboard", true, 84), CancellationToken.None);
+        await provider.ApplyAsync(Flag("new-dashboard", true, 84));
 
         Assert.False(evaluator.IsEnabled("new-dashboard", Bucket85));
     }
@@ -75,6 +75,19 @@ public sealed class FeatureFlagEvaluatorTests
 
         Assert.Equal(2, log.Count(5001));
         Assert.Contains(log.Entries, e => e.EventId == 5001 && e.Message.Contains("'missing-a'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_BeforeTheFirstLoad_OffButNotLoggedAsUnknown()
+    {
+        var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
+        using var provider = new FeatureFlagSnapshotProvider(repo.Object, new ManualClock());
+        var log = new CapturingLogger<FeatureFlagEvaluator>();
+        var evaluator = new FeatureFlagEvaluator(provider, 1000, log);
+
+        Assert.Equal(FlagDecisionReason.UnknownFlag, evaluator.Explain("new-dashboard", Guid.NewGuid()).Reason);
+
+        Assert.Empty(log.Entries);
     }
 
     [Fact]
