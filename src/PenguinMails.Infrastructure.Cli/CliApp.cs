@@ -1,6 +1,8 @@
 using System.Globalization;
 using Npgsql;
 using PenguinMails.Infrastructure.Core;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 namespace PenguinMails.Infrastructure.Cli;
@@ -24,6 +26,8 @@ internal static class CliApp
           rollback --to N                            run down scripts of applied versions above N
           status                                     list applied, pending and drifted versions
           script   [--from N] [--to N] [--output F]  write one SQL file that applies versions from+1..to
+          flags list                                 list the feature flags
+          flags explain --key K --subject S          the bucket and the decision of flag K for subject S (a GUID)
 
         options:
           --connection "<Npgsql connection string>"  or the environment variable PENGUINMAILS_CONNECTION
@@ -148,6 +152,11 @@ internal static class CliApp
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         await using (dataSource.ConfigureAwait(false))
         {
+            if (a.Command == "flags")
+            {
+                return await RunFlagsAsync(a, new NpgsqlFeatureFlagRepository(dataSource, schema, TimeProvider.System), stdout, stderr, cancellationToken).ConfigureAwait(false);
+            }
+
             return await RunCommandAsync(a, new PostgresMigrator(dataSource, options), target, schema, stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -193,6 +202,35 @@ internal static class CliApp
         }
     }
 
+    private static async Task<int> RunFlagsAsync(Arguments a, NpgsqlFeatureFlagRepository flags, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (a.FlagsCommand == "list")
+        {
+            var all = await flags.ListAllAsync(cancellationToken).ConfigureAwait(false);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"key",-40} {"state",-8} {"rollout",7}  {"updated",-20}  updated by")).ConfigureAwait(false);
+            foreach (var f in all)
+            {
+                await stdout.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{f.Key,-40} {(f.IsEnabled ? "enabled" : "disabled"),-8} {f.RolloutPercentage,6}%  {f.Updated.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}  {(f.UpdatedBy is { } u ? u.ToString() : "-")}")).ConfigureAwait(false);
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{all.Count} flag(s)")).ConfigureAwait(false);
+            return Ok;
+        }
+
+        // Parse has checked both.
+        var key = a.Key!;
+        var subject = Guid.Parse(a.Subject!, CultureInfo.InvariantCulture);
+        var flag = await flags.GetByKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        var snapshot = FeatureFlagSnapshot.Create(flag is null ? [] : [flag], TimeProvider.System.GetUtcNow());
+        var decision = snapshot.Explain(key, subject);
+        await stdout.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{key} {subject:D}: bucket {RolloutBucket.Compute(key, subject)}, {decision}")).ConfigureAwait(false);
+        return Ok;
+    }
+
     private static async Task WriteStatusAsync(TextWriter stdout, string target, SchemaStatus status)
     {
         var state = status.Drift.Count > 0 ? "DRIFT" : status.Pending.Count > 0 ? "pending versions" : "up to date";
@@ -229,20 +267,36 @@ internal static class CliApp
         int? From,
         bool CreateHostTables,
         string? Output,
-        int? LockTimeoutSeconds)
+        int? LockTimeoutSeconds,
+        string? FlagsCommand = null,
+        string? Key = null,
+        string? Subject = null)
     {
         public static Arguments Parse(string[] args)
         {
             var command = args[0];
-            if (command is not ("migrate" or "rollback" or "status" or "script"))
+            if (command is not ("migrate" or "rollback" or "status" or "script" or "flags"))
             {
                 throw new FormatException($"unknown command '{command}'");
+            }
+
+            var first = 1;
+            string? flagsCommand = null, key = null, subject = null;
+            if (command == "flags")
+            {
+                flagsCommand = args.Length > 1 ? args[1] : null;
+                if (flagsCommand is not ("list" or "explain"))
+                {
+                    throw new FormatException("flags needs a subcommand: list or explain");
+                }
+
+                first = 2;
             }
 
             string? connection = null, schema = null, output = null;
             int? to = null, from = null, lockTimeout = null;
             var createHostTables = false;
-            for (var i = 1; i < args.Length; i++)
+            for (var i = first; i < args.Length; i++)
             {
                 var arg = args[i];
                 string? inline = null;
@@ -293,6 +347,12 @@ internal static class CliApp
                     case "--output" when command == "script":
                         output = Value();
                         break;
+                    case "--key" when flagsCommand == "explain":
+                        key = Value();
+                        break;
+                    case "--subject" when flagsCommand == "explain":
+                        subject = Value();
+                        break;
                     case "--lock-timeout":
                         lockTimeout = Number();
                         break;
@@ -305,7 +365,20 @@ internal static class CliApp
                 }
             }
 
-            return new Arguments(command, connection, schema, to, from, createHostTables, output, lockTimeout);
+            if (flagsCommand == "explain")
+            {
+                if (string.IsNullOrEmpty(key) || subject is null)
+                {
+                    throw new FormatException("flags explain needs --key K and --subject S");
+                }
+
+                if (!Guid.TryParse(subject, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new FormatException("--subject must be a GUID (a user or tenant id)");
+                }
+            }
+
+            return new Arguments(command, connection, schema, to, from, createHostTables, output, lockTimeout, flagsCommand, key, subject);
         }
     }
 }

@@ -86,6 +86,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
 
         // Domain services work over the repository interfaces, so they are the same on every store.
         // [services: FeatureFlags]
+        FeatureFlagsServiceRegistration.AddFeatureFlags(services);
 
         // [services: Staff, SystemConfig, Tenants, Preferences]
 

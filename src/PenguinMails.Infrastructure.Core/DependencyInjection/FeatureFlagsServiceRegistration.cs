@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Staff;
+
+namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+
+/// <summary>Registers the feature-flag snapshot, evaluator, manager and the hosted refresher.</summary>
+internal static class FeatureFlagsServiceRegistration
+{
+    /// <summary>
+    /// Adds <see cref="FeatureFlagOptions"/> (validated at start; configure them with
+    /// <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c>), <see cref="FeatureFlagSnapshotProvider"/>,
+    /// <see cref="IFeatureFlagEvaluator"/>, <see cref="IFeatureFlagManager"/> (which needs an <see cref="IPermissionChecker"/>
+    /// from the container) and the refresh service. LISTEN runs only on PostgreSQL with
+    /// <see cref="FeatureFlagOptions.ListenForChanges"/>.
+    /// </summary>
+    internal static void AddFeatureFlags(IServiceCollection services)
+    {
+        services.AddOptions<FeatureFlagOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeatureFlagOptions>, FeatureFlagOptionsValidator>());
+        services.TryAddSingleton(sp => new FeatureFlagSnapshotProvider(
+            sp.GetRequiredService<IFeatureFlagRepository>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<FeatureFlagSnapshotProvider>>()));
+        services.TryAddSingleton<IFeatureFlagEvaluator>(sp => new FeatureFlagEvaluator(
+            sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
+            sp.GetRequiredService<IOptions<FeatureFlagOptions>>().Value.MaxWarnedUnknownKeys,
+            sp.GetService<ILogger<FeatureFlagEvaluator>>()));
+        services.TryAddSingleton<IFeatureFlagManager>(sp => new FeatureFlagManager(
+            sp.GetRequiredService<IFeatureFlagRepository>(),
+            sp.GetRequiredService<IPermissionChecker>(),
+            sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
+            sp.GetService<ILogger<FeatureFlagManager>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeatureFlagRefreshService>(CreateRefreshService));
+    }
+
+    private static FeatureFlagRefreshService CreateRefreshService(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<FeatureFlagOptions>>().Value;
+        var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+        Func<CancellationToken, ValueTask<Npgsql.NpgsqlConnection>>? open = null;
+        if (infra.UsesPostgres && options.ListenForChanges)
+        {
+            var dataSource = sp.GetRequiredService<InfraDataSource>().DataSource;
+            open = dataSource.OpenConnectionAsync;
+        }
+
+        return new FeatureFlagRefreshService(
+            sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
+            options,
+            open,
+            infra.Schema,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<FeatureFlagRefreshService>>());
+    }
+}

@@ -1,0 +1,27 @@
+namespace PenguinMails.Infrastructure.Core.FeatureFlags;
+
+/// <summary>How the in-memory flag snapshot is kept current. Bind from the section <c>PenguinMailsInfra:FeatureFlags</c> by convention.</summary>
+public sealed class FeatureFlagOptions
+{
+    /// <summary>The conventional configuration section name, below <c>PenguinMailsInfra</c>.</summary>
+    public const string SectionName = "PenguinMailsInfra:FeatureFlags";
+
+    /// <summary>
+    /// How often the snapshot is reloaded whatever else happens: the longest a change made by another process can take to
+    /// arrive when notifications are lost or disabled. Default 30 seconds; 100 ms to 1 day.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// On PostgreSQL, hold one connection that runs <c>LISTEN penguinmails_infra</c> and reload at once when
+    /// <c>feature_flags</c> changes. Default true. Turn it off where LISTEN does not work (PgBouncer in transaction mode):
+    /// polling alone still works.
+    /// </summary>
+    public bool ListenForChanges { get; set; } = true;
+
+    /// <summary>The longest wait between attempts to re-establish the LISTEN connection (doubling from 1 s up to this). Default 30 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many unknown flag keys are logged (once each); later unknown keys are still off but not logged. Default 1,000.</summary>
+    public int MaxWarnedUnknownKeys { get; set; } = 1000;
+}
