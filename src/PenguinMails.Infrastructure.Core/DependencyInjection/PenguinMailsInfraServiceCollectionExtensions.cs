@@ -80,6 +80,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         // [services: FeatureFlags]
 
         // [services: Staff, SystemConfig, Tenants, Preferences]
+        StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
 
         if (probe.StoreOverride is { } storeOverride)
         {
