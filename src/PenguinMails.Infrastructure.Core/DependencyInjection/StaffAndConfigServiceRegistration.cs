@@ -4,7 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 
@@ -31,6 +34,13 @@ internal static class StaffAndConfigServiceRegistration
             sp.GetRequiredService<CachedPermissionChecker>(),
             sp.GetService<ILogger<StaffAdministration>>()
         ));
+        services.TryAddSingleton<ISystemConfigService>(sp => new SystemConfigService(
+            sp.GetRequiredService<ISystemConfigRepository>(),
+            sp.GetRequiredService<IPermissionChecker>(),
+            sp.GetService<ILogger<SystemConfigService>>()
+        ));
+        services.TryAddSingleton<ITenantSettings>(sp => new TenantSettings(sp.GetRequiredService<ITenantConfigRepository>(), sp.GetRequiredService<ITenantPoliciesRepository>()));
+        services.TryAddSingleton<IUserPreferencesService>(sp => new UserPreferencesService(sp.GetRequiredService<IUserPreferencesRepository>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PermissionChangeListener>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PermissionCacheOptions>>().Value;
