@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace PenguinMails.Infrastructure.Core.SystemConfig;
 
 /// <summary>
-/// Typed reads and writes of <c>system_config</c> on behalf of a user. Non-sensitive values may be read by anyone the
-/// host lets call this service; a sensitive value (<see cref="SystemConfigEntry.IsSensitive"/>) is returned unmasked
+/// Typed reads and writes of <c>system_config</c> on behalf of a user. Every read requires <c>system_config.read</c>;
+/// a sensitive value (<see cref="SystemConfigEntry.IsSensitive"/>) is returned unmasked
 /// only to a holder of <c>system_config.read_sensitive</c>. Writing requires <c>system_config.manage</c> and records the
-/// writer in <c>updated_by</c>. No value ever reaches a log message or an exception message.
+/// writer in <c>updated_by</c>. No value ever reaches a log message or an exception message. Application code that
+/// reads configuration for itself (no user involved) uses <see cref="ISystemConfigRepository"/> directly.
 /// </summary>
 public interface ISystemConfigService
 {
@@ -19,7 +20,7 @@ public interface ISystemConfigService
     /// <param name="key">The key.</param>
     /// <param name="options">Serializer options, or null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <exception cref="PermissionDeniedException">The entry is sensitive and the reader lacks <c>system_config.read_sensitive</c>.</exception>
+    /// <exception cref="PermissionDeniedException">The reader lacks <c>system_config.read</c>, or the entry is sensitive and the reader lacks <c>system_config.read_sensitive</c>.</exception>
     /// <exception cref="ConfigValueFormatException">The JSON does not have the shape of <typeparamref name="T"/> (names the key, never the value).</exception>
     Task<T?> GetValueAsync<T>(UserId readerId, string key, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default);
 
@@ -31,6 +32,7 @@ public interface ISystemConfigService
     /// <param name="readerId">The user reading.</param>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="PermissionDeniedException">The reader lacks <c>system_config.read</c>.</exception>
     Task<SystemConfigEntry?> GetEntryAsync(UserId readerId, string key, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -52,7 +54,7 @@ public interface ISystemConfigService
     /// <summary>The Stripe account id (<see cref="SystemConfigKeys.StripeAccountId"/>), or null when not set.</summary>
     /// <param name="readerId">The user reading.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <exception cref="PermissionDeniedException">The entry is sensitive and the reader lacks <c>system_config.read_sensitive</c>.</exception>
+    /// <exception cref="PermissionDeniedException">The reader lacks <c>system_config.read</c>, or <c>system_config.read_sensitive</c> for a sensitive entry.</exception>
     /// <exception cref="ConfigValueFormatException">The stored value is not a JSON string.</exception>
     Task<string?> GetStripeAccountIdAsync(UserId readerId, CancellationToken cancellationToken = default);
 

@@ -32,6 +32,7 @@ public sealed class SystemConfigService : ISystemConfigService
     public async Task<T?> GetValueAsync<T>(UserId readerId, string key, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        await RequireAsync(readerId, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
         var entry = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
@@ -59,6 +60,7 @@ public sealed class SystemConfigService : ISystemConfigService
     public async Task<SystemConfigEntry?> GetEntryAsync(UserId readerId, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        await RequireAsync(readerId, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
         var entry = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (entry is null || !entry.IsSensitive)
         {

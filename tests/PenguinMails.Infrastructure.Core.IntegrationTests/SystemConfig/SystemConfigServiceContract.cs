@@ -43,7 +43,8 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     public async Task SetValueAsync_ThenGetValueAsync_RoundTripsTypedAndRecordsUpdatedBy()
     {
         var writer = await NewStaffAsync(WellKnownPermissions.SystemConfigManage);
-        var reader = await NewUserAsync();
+        var reader = await NewStaffAsync(WellKnownPermissions.SystemConfigRead);
+        var stranger = await NewUserAsync();
         var service = NewService();
         var key = Key();
 
@@ -54,6 +55,8 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         Assert.Equal(new Limits(1000, 100), await service.GetValueAsync<Limits>(reader, key));
         Assert.Equal(writer, (await Store.SystemConfig.GetAsync(key))!.UpdatedBy);
         Assert.Null(await service.GetValueAsync<Limits>(reader, Key()));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => service.GetValueAsync<Limits>(stranger, key));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => service.GetEntryAsync(stranger, key));
     }
 
     [Fact]
@@ -85,7 +88,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     [Fact]
     public async Task GetValueAsync_WrongShape_ThrowsTypedErrorNamingTheKey()
     {
-        var writer = await NewStaffAsync(WellKnownPermissions.SystemConfigManage);
+        var writer = await NewStaffAsync(WellKnownPermissions.SystemConfigManage, WellKnownPermissions.SystemConfigRead);
         var service = NewService();
         var key = Key();
         await service.SetValueAsync(writer, key, "not a number");
@@ -99,7 +102,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     [Fact]
     public async Task SensitiveValue_NeverInLogsOrExceptionText()
     {
-        var admin = await NewStaffAsync(WellKnownPermissions.SystemConfigManage, WellKnownPermissions.SystemConfigReadSensitive);
+        var admin = await NewStaffAsync(WellKnownPermissions.SystemConfigManage, WellKnownPermissions.SystemConfigRead, WellKnownPermissions.SystemConfigReadSensitive);
         var plain = await NewStaffAsync(WellKnownPermissions.SystemConfigRead);
         var service = NewService();
         var key = Key();
@@ -138,7 +141,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     [Fact]
     public async Task StripeAccountId_SetAndGet_StoredSensitiveAndReadWithPermission()
     {
-        var admin = await NewStaffAsync(WellKnownPermissions.SystemConfigManage, WellKnownPermissions.SystemConfigReadSensitive);
+        var admin = await NewStaffAsync(WellKnownPermissions.SystemConfigManage, WellKnownPermissions.SystemConfigRead, WellKnownPermissions.SystemConfigReadSensitive);
         var plain = await NewStaffAsync(WellKnownPermissions.SystemConfigRead);
         var service = NewService();
         Assert.Null(await service.GetStripeAccountIdAsync(plain));
