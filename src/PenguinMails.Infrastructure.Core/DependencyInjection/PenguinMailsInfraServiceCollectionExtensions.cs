@@ -89,6 +89,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         FeatureFlagsServiceRegistration.AddFeatureFlags(services);
 
         // [services: Staff, SystemConfig, Tenants, Preferences]
+        StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
 
         if (probe.StoreOverride is { } storeOverride)
         {

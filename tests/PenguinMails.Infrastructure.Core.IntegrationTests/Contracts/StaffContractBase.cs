@@ -17,7 +17,7 @@ public abstract class StaffContractBase : IAsyncLifetime
 
     public async Task InitializeAsync() => _store = await CreateStoreAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_store is not null)
         {

@@ -434,9 +434,9 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
             entry = await uow.SystemConfig.AddAsync(NewEntry());
             entry = await uow.SystemConfig.UpdateAsync(entry with { Value = Json("[\"x\"]"), UpdatedBy = user });
             await uow.FeatureFlags.AddAsync(new global::PenguinMails.Infrastructure.Core.FeatureFlags.FeatureFlag { Key = "uow-" + entry.Key.Replace('.', '-'), UpdatedBy = user });
-            await uow.UserPreferences.AddAsync(Preferences.UserPreferences.Default(user));
-            await uow.TenantConfigs.AddAsync(Tenants.TenantConfig.Default(tenant));
-            await uow.TenantPolicies.AddAsync(Tenants.TenantPolicies.Default(tenant));
+            await uow.UserPreferences.AddAsync(Core.Preferences.UserPreferences.Default(user));
+            await uow.TenantConfigs.AddAsync(Core.Tenants.TenantConfig.Default(tenant));
+            await uow.TenantPolicies.AddAsync(Core.Tenants.TenantPolicies.Default(tenant));
             Assert.Equal(entry, await uow.SystemConfig.GetAsync(entry.Key));
             await uow.CommitAsync();
         }
@@ -458,7 +458,7 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         {
             added = await uow.SystemConfig.AddAsync(NewEntry());
             await uow.SystemConfig.UpsertAsync(existing with { Value = Json("\"changed\"") });
-            await uow.UserPreferences.AddAsync(Preferences.UserPreferences.Default(user));
+            await uow.UserPreferences.AddAsync(Core.Preferences.UserPreferences.Default(user));
             await uow.RollbackAsync();
         }
 

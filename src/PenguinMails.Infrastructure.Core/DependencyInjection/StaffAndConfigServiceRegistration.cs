@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
+
+namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+
+/// <summary>Registers the Staff, SystemConfig, Tenants and Preferences services (the same on every store).</summary>
+internal static class StaffAndConfigServiceRegistration
+{
+    internal static void AddStaffAndConfigServices(IServiceCollection services)
+    {
+        services.AddOptions<PermissionCacheOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PermissionCacheOptions>, PermissionCacheOptionsValidator>());
+
+        services.TryAddSingleton(sp => new CachedPermissionChecker(
+            sp.GetRequiredService<IStaffMemberRepository>(),
+            sp.GetRequiredService<IStaffRoleRepository>(),
+            sp.GetRequiredService<IOptions<PermissionCacheOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<CachedPermissionChecker>>()
+        ));
+        services.TryAddSingleton<IPermissionChecker>(sp => sp.GetRequiredService<CachedPermissionChecker>());
+        services.TryAddSingleton<IStaffAdministration>(sp => new StaffAdministration(
+            sp.GetRequiredService<IStaffMemberRepository>(),
+            sp.GetRequiredService<IStaffRoleRepository>(),
+            sp.GetRequiredService<IPermissionRepository>(),
+            sp.GetRequiredService<CachedPermissionChecker>(),
+            sp.GetService<ILogger<StaffAdministration>>()
+        ));
+        services.TryAddSingleton<ISystemConfigService>(sp => new SystemConfigService(
+            sp.GetRequiredService<ISystemConfigRepository>(),
+            sp.GetRequiredService<IPermissionChecker>(),
+            sp.GetService<ILogger<SystemConfigService>>()
+        ));
+        services.TryAddSingleton<ITenantSettings>(sp => new TenantSettings(sp.GetRequiredService<ITenantConfigRepository>(), sp.GetRequiredService<ITenantPoliciesRepository>()));
+        services.TryAddSingleton<IUserPreferencesService>(sp => new UserPreferencesService(sp.GetRequiredService<IUserPreferencesRepository>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PermissionChangeListener>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PermissionCacheOptions>>().Value;
+            var infra = options.ListenForChanges ? sp.GetService<InfraDataSource>() : null;
+            return new PermissionChangeListener(
+                infra?.DataSource,
+                infra?.Schema ?? "public",
+                sp.GetRequiredService<CachedPermissionChecker>(),
+                options,
+                sp.GetService<ILogger<PermissionChangeListener>>()
+            );
+        }));
+    }
+
+    private sealed class PermissionCacheOptionsValidator : IValidateOptions<PermissionCacheOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PermissionCacheOptions options)
+        {
+            var failures = options.Validate();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using PenguinMails.Infrastructure.Core.Tenants;
+using PenguinMails.Infrastructure.TestKit;
+
+namespace PenguinMails.Infrastructure.Core.Tests.Tenants;
+
+public sealed class TenantPolicyEvaluatorTests
+{
+    private static readonly TenantId Tenant = new(Guid.Parse("0190a000-0000-7000-8000-0000000000aa"));
+
+    private static TenantPolicies Strict(int minLength = 10) =>
+        TenantPolicies.Default(Tenant) with
+        {
+            PasswordMinLength = minLength,
+            PasswordRequireUppercase = true,
+            PasswordRequireNumbers = true,
+            PasswordRequireSymbols = true,
+        };
+
+    [Fact]
+    public void CheckPassword_DefaultPolicy_OnlyLengthMatters()
+    {
+        var policy = TenantPolicies.Default(Tenant);
+        Assert.Empty(TenantPolicyEvaluator.CheckPassword(policy, "abcdefgh"));
+        Assert.Equal([PasswordRule.MinimumLength], TenantPolicyEvaluator.CheckPassword(policy, "abcdefg"));
+    }
+
+    [Fact]
+    public void CheckPassword_FailsEverything_ReturnsEveryUnmetRuleInOrder() =>
+        Assert.Equal(
+            [PasswordRule.MinimumLength, PasswordRule.Uppercase, PasswordRule.Number, PasswordRule.Symbol],
+            TenantPolicyEvaluator.CheckPassword(Strict(), "abc")
+        );
+
+    [Theory]
+    [InlineData("Abcdefghi1!", new PasswordRule[0])]
+    [InlineData("abcdefghi1!", new[] { PasswordRule.Uppercase })]
+    [InlineData("Abcdefghij!", new[] { PasswordRule.Number })]
+    [InlineData("Abcdefghij1", new[] { PasswordRule.Symbol })]
+    [InlineData("Abcdefgh1 x", new[] { PasswordRule.Symbol })] // a space is not a symbol
+    [InlineData("Ab1!", new[] { PasswordRule.MinimumLength })]
+    public void CheckPassword_EachRule_ReportedAlone(string password, PasswordRule[] expected) =>
+        Assert.Equal(expected, TenantPolicyEvaluator.CheckPassword(Strict(), password));
+
+    [Theory]
+    [InlineData('!')]
+    [InlineData('@')]
+    [InlineData('#')]
+    [InlineData('-')]
+    [InlineData('_')]
+    [InlineData('+')]
+    [InlineData('~')]
+    [InlineData('€')]
+    [InlineData('(')]
+    [InlineData('«')]
+    public void CheckPassword_PunctuationOrSymbolCategory_CountsAsSymbol(char symbol) =>
+        Assert.Empty(TenantPolicyEvaluator.CheckPassword(Strict(4), "Ab1" + symbol));
+
+    [Theory]
+    [InlineData("Ab1 ")]
+    [InlineData("Ab1\t")]
+    [InlineData("Ab1é")]
+    [InlineData("Ab1\u0301")] // a combining mark
+    public void CheckPassword_SpaceLetterOrMark_NotASymbol(string password) =>
+        Assert.Equal([PasswordRule.Symbol], TenantPolicyEvaluator.CheckPassword(Strict(4), password));
+
+    [Fact]
+    public void CheckPassword_NonAsciiUppercaseAndDigits_Count() =>
+        Assert.Empty(TenantPolicyEvaluator.CheckPassword(Strict(4), "Ébc٣!")); // É is Lu, ٣ is Nd
+
+    [Fact]
+    public void CheckPassword_Length_CountsUnicodeScalarValuesNotUtf16Units()
+    {
+        var policy = TenantPolicies.Default(Tenant) with { PasswordMinLength = 4 };
+        Assert.Equal([PasswordRule.MinimumLength], TenantPolicyEvaluator.CheckPassword(policy, "ab😀")); // 4 UTF-16 units, 3 characters
+        Assert.Empty(TenantPolicyEvaluator.CheckPassword(policy, "ab😀c"));
+    }
+
+    [Theory]
+    [InlineData(0, false, 5)]
+    [InlineData(4, false, 1)]
+    [InlineData(5, true, 0)]
+    [InlineData(9, true, 0)]
+    public void IsLockedOut_AtMaxLoginAttempts_Locked(int failures, bool locked, int remaining)
+    {
+        var policy = TenantPolicies.Default(Tenant); // max_login_attempts 5
+        Assert.Equal(locked, TenantPolicyEvaluator.IsLockedOut(policy, failures));
+        Assert.Equal(remaining, TenantPolicyEvaluator.RemainingAttempts(policy, failures));
+    }
+
+    [Fact]
+    public void IsLockedOut_NegativeCount_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TenantPolicyEvaluator.IsLockedOut(TenantPolicies.Default(Tenant), -1));
+
+    [Fact]
+    public void IsSessionExpired_AtTimeoutHours_Expired()
+    {
+        var clock = new ManualClock();
+        var started = clock.GetUtcNow();
+        var policy = TenantPolicies.Default(Tenant) with { SessionTimeoutHours = 8 };
+        Assert.Equal(started.AddHours(8), TenantPolicyEvaluator.SessionExpiresAt(policy, started));
+
+        clock.Advance(TimeSpan.FromHours(8) - TimeSpan.FromTicks(1));
+        Assert.False(TenantPolicyEvaluator.IsSessionExpired(policy, started, clock));
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.True(TenantPolicyEvaluator.IsSessionExpired(policy, started, clock));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RequiresTwoFactor_FollowsPolicy(bool required) =>
+        Assert.Equal(required, TenantPolicyEvaluator.RequiresTwoFactor(TenantPolicies.Default(Tenant) with { TwoFactorRequired = required }));
+
+    [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, true)]
+    public void MayInviteMembers_AdminsAlwaysMembersByPolicy(bool allowMemberInvites, bool isAdmin, bool expected) =>
+        Assert.Equal(expected, TenantPolicyEvaluator.MayInviteMembers(TenantPolicies.Default(Tenant) with { CompanyAllowMemberInvites = allowMemberInvites }, isAdmin));
+
+    [Theory]
+    [InlineData(true, false, false, MemberAdmission.PendingEmailVerification)]
+    [InlineData(true, true, false, MemberAdmission.PendingEmailVerification)]
+    [InlineData(true, false, true, MemberAdmission.PendingApproval)]
+    [InlineData(true, true, true, MemberAdmission.Approved)]
+    [InlineData(false, false, false, MemberAdmission.PendingApproval)]
+    [InlineData(false, true, false, MemberAdmission.Approved)]
+    public void DecideAdmission_EveryCombination_Decided(bool requireVerification, bool autoApprove, bool verified, MemberAdmission expected) =>
+        Assert.Equal(
+            expected,
+            TenantPolicyEvaluator.DecideAdmission(
+                TenantPolicies.Default(Tenant) with { CompanyRequireEmailVerification = requireVerification, CompanyAutoApproveMembers = autoApprove },
+                verified
+            )
+        );
+}
