@@ -48,7 +48,7 @@ public sealed class FeatureFlagRegistrationTests
     }
 
     [Fact]
-    public void AddPenguinMailsInfra_CalledTwice_OneRefreshServiceAndNoPermissionCheckerOfItsOwn()
+    public void AddPenguinMailsInfra_CalledTwice_OneRefreshServiceAndOnePermissionChecker()
     {
         var services = new ServiceCollection()
             .AddPenguinMailsInfra(o => o.UseInMemoryStore())
@@ -56,6 +56,6 @@ public sealed class FeatureFlagRegistrationTests
 
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(FeatureFlagRefreshService));
         Assert.Single(services, d => d.ServiceType == typeof(IFeatureFlagEvaluator));
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IPermissionChecker));
+        Assert.Single(services, d => d.ServiceType == typeof(IPermissionChecker));
     }
 }
