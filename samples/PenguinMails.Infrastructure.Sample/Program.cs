@@ -1,41 +1,50 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using PenguinMails.Infrastructure.Core;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
 
 // Walks the main flows of PenguinMails.Infrastructure.Core.
 // No argument: the in-memory store. --connection "<Npgsql connection string>" (or PENGUINMAILS_CONNECTION): that
-// PostgreSQL database, migrated at start with stand-ins for the host tables.
+// PostgreSQL database, migrated at start with stand-ins for the host tables users, tenants and domains. Use an empty
+// database: the walk-through bootstraps the first administrator, which is refused once one exists.
 var connection = ArgValue(args, "--connection") ?? Environment.GetEnvironmentVariable("PENGUINMAILS_CONNECTION");
+var onPostgres = !string.IsNullOrWhiteSpace(connection);
 
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.SetMinimumLevel(LogLevel.Error);
 builder.Services.AddPenguinMailsInfra(options =>
 {
-    if (string.IsNullOrWhiteSpace(connection))
-    {
-        options.UseInMemoryStore();
-    }
-    else
+    if (onPostgres)
     {
         options.ConnectionString = connection;
         options.StartupMigration = MigrationMode.Migrate;
         options.CreateHostTables = true;
+    }
+    else
+    {
+        options.UseInMemoryStore();
     }
 });
 
 using var host = builder.Build();
 await host.StartAsync();
 var services = host.Services;
-Console.WriteLine(string.IsNullOrWhiteSpace(connection) ? "Store: in memory" : "Store: PostgreSQL (schema migrated)");
+var hostRows = new HostRows(services, onPostgres ? connection : null);
+Console.WriteLine(onPostgres ? "Store: PostgreSQL (schema migrated)" : "Store: in memory");
 
-// 1. Provision a VPS and take it to active.
-Console.WriteLine();
-Console.WriteLine("== VPS lifecycle");
+// 1. Provision a VPS and take it to active; a forbidden move and a lost race are typed errors.
+Section("VPS lifecycle");
 var vpsRepository = services.GetRequiredService<IVpsInstanceRepository>();
 var vps = await vpsRepository.AddAsync(
     new VpsInstance
@@ -48,11 +57,9 @@ var vps = await vpsRepository.AddAsync(
         HostwindsBillingDay = 15,
     }
 );
-Console.WriteLine($"provisioned {vps.HostwindsInstanceId} ({vps.Id}) in '{vps.Status.ToDatabaseValue()}'");
+Console.WriteLine($"provisioned {vps.HostwindsInstanceId} in '{vps.Status.ToDatabaseValue()}'");
 vps = await vpsRepository.ChangeStatusAsync(vps, VpsInstanceStatus.Active);
 Console.WriteLine($"-> '{vps.Status.ToDatabaseValue()}'");
-
-// 2. A lifecycle the table forbids, and a racing caller.
 try
 {
     await vpsRepository.ChangeStatusAsync(vps, VpsInstanceStatus.Provisioning);
@@ -62,19 +69,6 @@ catch (InvalidStatusTransitionException ex)
     Console.WriteLine($"refused: {ex.Message}");
 }
 
-var stale = vps;
-vps = await vpsRepository.ChangeStatusAsync(vps, VpsInstanceStatus.ScheduledDecommission);
-Console.WriteLine($"-> '{vps.Status.ToDatabaseValue()}', decommission at {vps.DecommissionScheduledFor:yyyy-MM-dd} (end of the billing period)");
-try
-{
-    await vpsRepository.ChangeStatusAsync(stale, VpsInstanceStatus.ScheduledDecommission);
-}
-catch (ConcurrencyConflictException ex)
-{
-    Console.WriteLine($"second caller lost the race: {ex.Message}");
-}
-
-// 3. Bad input is refused before the database, listing every field.
 try
 {
     await vpsRepository.AddAsync(new VpsInstance { IpAddress = "999.1.1.1", HostwindsBillingDay = 40, MonthlyCost = -5m });
@@ -84,25 +78,134 @@ catch (EntityValidationException ex)
     Console.WriteLine($"refused: {ex.Message}");
 }
 
-// 4. Several operations in one transaction.
-Console.WriteLine();
-Console.WriteLine("== Unit of work");
-var factory = services.GetRequiredService<IInfraUnitOfWorkFactory>();
-await using (var uow = await factory.BeginAsync())
+// 2. Import its sending IPs in bulk (binary COPY on PostgreSQL), all or nothing.
+Section("SMTP IPs");
+var ipRepository = services.GetRequiredService<ISmtpIpAddressRepository>();
+var ips = Enumerable
+    .Range(1, 64)
+    .Select(i => new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = $"198.51.100.{i}", ApproximateCost = 2.50m })
+    .ToList();
+Console.WriteLine($"imported {await ipRepository.BulkImportAsync(ips)} IPs on {vps.HostwindsInstanceId}");
+
+// 3. Assign an IP to a domain in one transaction, then warm the assignment up.
+Section("Domain-IP assignment");
+var tenant = TenantId.New();
+var domain = DomainId.New();
+await hostRows.AddTenantAsync(tenant);
+await hostRows.AddDomainAsync(domain, tenant);
+var ip = (await ipRepository.GetAsync(ips[0].Id))!;
+DomainIpAssignment assignment;
+await using (var uow = await services.GetRequiredService<IInfraUnitOfWorkFactory>().BeginAsync())
 {
-    await uow.VpsInstances.AddAsync(new VpsInstance { Region = "eu-west" });
-    await uow.RollbackAsync();
+    assignment = await uow.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+    ip = await uow.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, +1);
+    ip = await uow.SmtpIpAddresses.ChangeStatusAsync(ip, SmtpIpAddressStatus.Assigned);
+    await uow.CommitAsync();
 }
 
-Console.WriteLine($"rolled back: {await vpsRepository.CountAsync(new VpsInstanceFilter(Region: "eu-west"))} eu-west instances");
+Console.WriteLine($"{ip.IpAddress} assigned to domain {domain} (assigned_count {ip.AssignedCount}, IP '{ip.Status.ToDatabaseValue()}')");
+var assignments = services.GetRequiredService<IDomainIpAssignmentRepository>();
+assignment = await assignments.ChangeStatusAsync(assignment, DomainIpAssignmentStatus.Warming);
+assignment = await assignments.ChangeWarmupStateAsync(assignment, WarmupState.Warming);
+assignment = await assignments.ChangeWarmupStateAsync(assignment, WarmupState.Warmed);
+assignment = await assignments.ChangeStatusAsync(assignment, DomainIpAssignmentStatus.Active);
+Console.WriteLine($"assignment '{assignment.Status.ToDatabaseValue()}', warmup '{assignment.WarmupState.ToDatabaseValue()}'");
+
+// 4. Staff permissions: the first administrator, then allow and deny.
+Section("Permissions");
+var admin = UserId.New();
+var viewer = UserId.New();
+await hostRows.AddUserAsync(admin);
+await hostRows.AddUserAsync(viewer);
+await services.GetRequiredService<IStaffAdministration>().BootstrapAdministratorAsync(admin, new StaffRoleId(1));
+var permissions = services.GetRequiredService<IPermissionChecker>();
+Console.WriteLine($"administrator may manage feature flags: {await permissions.HasPermissionAsync(admin, WellKnownPermissions.FeatureFlagsManage)}");
+Console.WriteLine($"viewer may manage feature flags: {await permissions.HasPermissionAsync(viewer, WellKnownPermissions.FeatureFlagsManage)} (deny by default)");
+
+// 5. Roll a flag out to 25 % and measure the share of 10,000 users.
+Section("Feature flag rollout");
+var flags = services.GetRequiredService<IFeatureFlagManager>();
+await flags.CreateAsync(admin, "new-dashboard", "The new dashboard", isEnabled: true, rolloutPercentage: 25);
+var evaluator = services.GetRequiredService<IFeatureFlagEvaluator>();
+var on = Enumerable.Range(0, 10_000).Count(_ => evaluator.IsEnabled("new-dashboard", UserId.New()));
+Console.WriteLine($"'new-dashboard' at 25 %: on for {on} of 10,000 users ({on / 100.0:0.0} %)");
+Console.WriteLine($"why for one user: {evaluator.Explain("new-dashboard", admin.Value)}");
+try
+{
+    await flags.SetRolloutPercentageAsync(viewer, "new-dashboard", 100);
+}
+catch (PermissionDeniedException ex)
+{
+    Console.WriteLine($"refused: {ex.Message}");
+}
+
+// 6. A sensitive configuration value stays masked.
+Section("System configuration");
+var config = services.GetRequiredService<ISystemConfigService>();
+var stripe = await config.SetStripeAccountIdAsync(admin, "acct_1PenguinMails42");
+Console.WriteLine($"stored: {stripe}");
+Console.WriteLine($"administrator reads: {await config.GetStripeAccountIdAsync(admin)}");
+
+// 7. A tenant's password policy.
+Section("Tenant policy");
+var tenantSettings = services.GetRequiredService<ITenantSettings>();
+var policies = await tenantSettings.SavePoliciesAsync(
+    (await tenantSettings.GetPoliciesAsync(tenant)) with { PasswordMinLength = 12, PasswordRequireUppercase = true, PasswordRequireNumbers = true, PasswordRequireSymbols = true }
+);
+foreach (var password in new[] { "penguin", "Penguin-Mails-2026" })
+{
+    var unmet = TenantPolicyEvaluator.CheckPassword(policies, password);
+    Console.WriteLine($"'{password}': {(unmet.Count == 0 ? "accepted" : "refused, unmet: " + string.Join(", ", unmet))}");
+}
 
 await host.StopAsync();
 Console.WriteLine();
 Console.WriteLine("Done.");
 return 0;
 
+static void Section(string title)
+{
+    Console.WriteLine();
+    Console.WriteLine("== " + title);
+}
+
 static string? ArgValue(string[] args, string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>
+/// Rows of the host platform's tables (users, tenants, domains), which this package refers to but does not own: in
+/// the stand-in tables on PostgreSQL, registered ids in memory.
+/// </summary>
+internal sealed class HostRows(IServiceProvider services, string? connectionString)
+{
+    public Task AddUserAsync(UserId id) => AddAsync("INSERT INTO users (id) VALUES ($1)", id.Value, null, () => Store.AddUser(id));
+
+    public Task AddTenantAsync(TenantId id) => AddAsync("INSERT INTO tenants (id) VALUES ($1)", id.Value, null, () => Store.AddTenant(id));
+
+    public Task AddDomainAsync(DomainId id, TenantId tenant) =>
+        AddAsync("INSERT INTO domains (id, tenant_id) VALUES ($1, $2)", id.Value, tenant.Value, () => Store.AddDomain(id, tenant));
+
+    private InMemoryInfraStore Store => services.GetRequiredService<InMemoryInfraStore>();
+
+    private async Task AddAsync(string sql, Guid id, Guid? second, Action inMemory)
+    {
+        if (connectionString is null)
+        {
+            inMemory();
+            return;
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        if (second is { } value)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
 }
