@@ -168,14 +168,16 @@ public static partial class PostgresServer
 
     /// <summary>
     /// A detached shell that waits for this process to end (however it ends: a test host is sometimes killed right
-    /// after ProcessExit starts), then stops the cluster and deletes its folder.
+    /// after ProcessExit starts), then stops the cluster and deletes its folder. The work runs in a background
+    /// subshell whose parent exits at once, so it is re-parented away from the test host and survives the test
+    /// runner killing the host's process tree.
     /// </summary>
     private static void StartWatchdog(string root, string pgCtl, string? runuser)
     {
         var stop = (runuser is null ? string.Empty : $"'{runuser}' -u postgres -- ") + $"'{pgCtl}' -D '{Path.Combine(root, "data")}' -m immediate -w -t 20 stop";
         var script = string.Create(
             CultureInfo.InvariantCulture,
-            $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop}; rm -rf '{root}'");
+            $"( exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop}; rm -rf '{root}' ) &");
         var psi = new ProcessStartInfo
         {
             FileName = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh",
