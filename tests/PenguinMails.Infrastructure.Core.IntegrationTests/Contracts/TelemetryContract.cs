@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit;
 
@@ -65,6 +66,26 @@ public abstract class TelemetryContract : IAsyncLifetime
 
         Assert.Equal(1, capture.Sum(Conflicts, ("entity", nameof(VpsInstance))));
         Assert.Equal(0, capture.Sum(Transitions));
+    }
+
+    [Fact]
+    public async Task ChangeWarmupStateAsync_SucceedsThenLosesARace_CountsOneTransitionAndOneConflict()
+    {
+        var vps = await Store.VpsInstances.AddAsync(NewVps());
+        var ip = await Store.SmtpIpAddresses.AddAsync(SmtpIpAddressRepositoryContract.NewIp(vps.Id));
+        var domain = DomainId.New();
+        await Store.AddDomainAsync(domain);
+        var assignment = await Store.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+        using var capture = new TelemetryCapture();
+
+        await Store.DomainIpAssignments.ChangeWarmupStateAsync(assignment, WarmupState.Warming);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.DomainIpAssignments.ChangeWarmupStateAsync(assignment, WarmupState.Warming));
+
+        Assert.Equal(1, capture.Sum(Transitions));
+        Assert.Equal(
+            1,
+            capture.Sum(Transitions, ("entity", "DomainIpAssignment.WarmupState"), ("from", WarmupState.Unwarmed.ToDatabaseValue()), ("to", WarmupState.Warming.ToDatabaseValue())));
+        Assert.Equal(1, capture.Sum(Conflicts, ("entity", nameof(DomainIpAssignment))));
     }
 
     [Fact]
