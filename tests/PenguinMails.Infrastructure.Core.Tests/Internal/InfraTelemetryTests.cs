@@ -54,3 +54,46 @@ public sealed class InfraTelemetryTests
         Assert.Equal(1, capture.Sum(PenguinMailsInfraTelemetry.ConcurrencyConflictsCounter, ("entity", "TelemetryTestEntity")));
     }
 }
+
+public sealed class ObservabilityDocTests
+{
+    private static string Doc() => File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "observability.md")).ReplaceLineEndings("\n");
+
+    [Fact]
+    public void Doc_EveryCounter_IsNamedWithItsTags()
+    {
+        var doc = Doc();
+        var counters = typeof(InfraTelemetry)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => f.GetValue(null))
+            .OfType<System.Diagnostics.Metrics.Instrument>()
+            .Select(i => i.Name)
+            .ToArray();
+
+        Assert.Equal(4, counters.Length);
+        Assert.All(counters, name => Assert.Contains("`" + name + "`", doc, StringComparison.Ordinal));
+        Assert.Contains("`" + PenguinMailsInfraTelemetry.ActivitySourceName + "`", doc, StringComparison.Ordinal);
+        Assert.All(["`outcome`", "`entity`", "`from`", "`to`", "`db.system.name`", "`db.operation.name`", "`db.collection.name`", "`error.type`"],
+            tag => Assert.Contains(tag, doc, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Doc_EveryLoggerMessageEventId_FallsInADocumentedRange()
+    {
+        var ranges = System.Text.RegularExpressions.Regex.Matches(Doc(), @"^\| (\d{4})–(\d{4}) \|", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (From: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), To: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToArray();
+        var ids = typeof(InfraTelemetry).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            .Select(m => m.GetCustomAttributes(typeof(Microsoft.Extensions.Logging.LoggerMessageAttribute), false).Cast<Microsoft.Extensions.Logging.LoggerMessageAttribute>().SingleOrDefault())
+            .Where(a => a is not null)
+            .Select(a => a!.EventId)
+            .ToArray();
+
+        Assert.NotEmpty(ranges);
+        Assert.True(ids.Length >= 20, $"found only {ids.Length} [LoggerMessage] methods");
+        Assert.All(ids, id => Assert.Contains(ranges, r => r.From <= id && id <= r.To));
+        Assert.All(ranges, r => Assert.Contains(r.From, ids));
+        Assert.All(ranges, r => Assert.Contains(r.To, ids));
+    }
+}
