@@ -94,10 +94,12 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 var actual = table.GetValueOrDefault(assignment.Id.Value) ?? throw new EntityNotFoundException(Entity, assignment.Id.ToString());
                 if (actual.Status != assignment.Status || actual.WarmupState != assignment.WarmupState || actual.Updated != assignment.Updated)
                 {
-                    throw DomainIpAssignmentRules.Conflict(
-                        assignment,
-                        actual,
-                        "it was updated or its status or warmup state changed since it was read"
+                    throw InfraTelemetry.Conflict(
+                        DomainIpAssignmentRules.Conflict(
+                            assignment,
+                            actual,
+                            "it was updated or its status or warmup state changed since it was read"
+                        )
                     );
                 }
 
@@ -130,12 +132,13 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
                 if (actual.Status != current.Status)
                 {
-                    throw DomainIpAssignmentRules.Conflict(current, actual, null);
+                    throw InfraTelemetry.Conflict(DomainIpAssignmentRules.Conflict(current, actual, null));
                 }
 
                 // The side rule applied to the stored row, as the single UPDATE statement does on PostgreSQL.
                 var next = DomainIpAssignmentLifecycle.Apply(actual, newStatus, now);
                 var stored = next with { Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                InfraTelemetry.StatusChanged(actual.Status, stored.Status);
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
@@ -155,10 +158,11 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
                 if (actual.WarmupState != current.WarmupState)
                 {
-                    throw DomainIpAssignmentRules.Conflict(current, actual, null, warmupOnly: true);
+                    throw InfraTelemetry.Conflict(DomainIpAssignmentRules.Conflict(current, actual, null, warmupOnly: true));
                 }
 
                 var stored = actual with { WarmupState = next.WarmupState, Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                InfraTelemetry.StatusChanged(actual.WarmupState, stored.WarmupState);
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken

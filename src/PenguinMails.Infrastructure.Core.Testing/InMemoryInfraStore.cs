@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 
@@ -81,7 +82,7 @@ public sealed class InMemoryInfraStore
     {
         if (!await _writeLock.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false))
         {
-            throw LockTimedOut();
+            throw InfraTelemetry.Conflict(LockTimedOut());
         }
     }
 
@@ -107,7 +108,7 @@ public sealed class InMemoryInfraStore
     {
         if (!_writeLock.Wait(LockTimeout))
         {
-            throw LockTimedOut();
+            throw InfraTelemetry.Conflict(LockTimedOut());
         }
 
         try

@@ -108,7 +108,7 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
                     || !string.Equals(actual.Category, current.Category, StringComparison.Ordinal)
                 )
                 {
-                    throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+                    throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason));
                 }
 
                 if (table.Values.Any(p => p.Id != current.Id && string.Equals(p.Name, changed.Name, StringComparison.Ordinal)))

@@ -1,3 +1,5 @@
+using PenguinMails.Infrastructure.Core.Internal;
+
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>Checks and paging the in-memory repositories share, matching what the PostgreSQL ones do.</summary>
@@ -11,7 +13,7 @@ internal static class InMemoryRows
     {
         if (actualUpdated != expectedUpdated)
         {
-            throw new ConcurrencyConflictException(entity, id, "it was updated since it was read");
+            throw InfraTelemetry.Conflict(new ConcurrencyConflictException(entity, id, "it was updated since it was read"));
         }
     }
 

@@ -89,12 +89,12 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 var actual = table.GetValueOrDefault(ip.Id.Value) ?? throw new EntityNotFoundException(Entity, ip.Id.ToString());
                 if (actual.Status != ip.Status)
                 {
-                    throw Conflict(ip, actual);
+                    throw InfraTelemetry.Conflict(Conflict(ip, actual));
                 }
 
                 if (actual.Updated != ip.Updated)
                 {
-                    throw new ConcurrencyConflictException(Entity, ip.Id.ToString(), "it was updated or its status changed since it was read");
+                    throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, ip.Id.ToString(), "it was updated or its status changed since it was read"));
                 }
 
                 EnsureVpsExists(state, ip.VpsInstanceId);
@@ -127,10 +127,11 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
                 if (actual.Status != current.Status)
                 {
-                    throw Conflict(current, actual);
+                    throw InfraTelemetry.Conflict(Conflict(current, actual));
                 }
 
                 var stored = actual with { Status = next.Status, Updated = StoreClock.NextUpdated(now, actual.Updated) };
+                InfraTelemetry.StatusChanged(actual.Status, stored.Status);
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken

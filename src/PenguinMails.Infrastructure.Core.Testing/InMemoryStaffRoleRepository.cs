@@ -109,7 +109,7 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                     || !string.Equals(actual.Description, current.Description, StringComparison.Ordinal)
                 )
                 {
-                    throw new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason);
+                    throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, current.Id.ToString(), StaleReason));
                 }
 
                 if (table.Values.Any(r => r.Id != current.Id && string.Equals(r.Name, changed.Name, StringComparison.Ordinal)))

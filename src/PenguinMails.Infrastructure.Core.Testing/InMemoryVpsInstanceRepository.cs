@@ -96,12 +96,12 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 var actual = table.GetValueOrDefault(vps.Id.Value) ?? throw new EntityNotFoundException(Entity, vps.Id.ToString());
                 if (actual.Status != vps.Status)
                 {
-                    throw Conflict(vps, actual);
+                    throw InfraTelemetry.Conflict(Conflict(vps, actual));
                 }
 
                 if (actual.Updated != vps.Updated)
                 {
-                    throw new ConcurrencyConflictException(Entity, vps.Id.ToString(), "it was updated or its status changed since it was read");
+                    throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, vps.Id.ToString(), "it was updated or its status changed since it was read"));
                 }
 
                 if (vps.HostwindsInstanceId is not null && table.Values.Any(v => v.Id != vps.Id && v.HostwindsInstanceId == vps.HostwindsInstanceId))
@@ -145,12 +145,12 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 var actual = table.GetValueOrDefault(current.Id.Value) ?? throw new EntityNotFoundException(Entity, current.Id.ToString());
                 if (actual.Status != current.Status)
                 {
-                    throw Conflict(current, actual);
+                    throw InfraTelemetry.Conflict(Conflict(current, actual));
                 }
 
                 if (VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt) && actual.Updated != current.Updated)
                 {
-                    throw new ConcurrencyConflictException(Entity, current.Id.ToString(), VpsInstanceRules.StaleBillingReason);
+                    throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, current.Id.ToString(), VpsInstanceRules.StaleBillingReason));
                 }
 
                 var stored = actual with
@@ -159,6 +159,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                     DecommissionScheduledFor = StoreClock.Truncate(next.DecommissionScheduledFor),
                     Updated = StoreClock.NextUpdated(now, actual.Updated),
                 };
+                InfraTelemetry.StatusChanged(actual.Status, stored.Status);
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
@@ -45,7 +46,12 @@ public sealed class FeatureFlagEvaluator : IFeatureFlagEvaluator
         var decision = _provider.Current.Explain(flagKey, subjectId);
         if (decision.Reason == FlagDecisionReason.UnknownFlag)
         {
+            InfraTelemetry.FlagEvaluated(InfraTelemetry.OutcomeUnknown);
             WarnUnknown(flagKey);
+        }
+        else
+        {
+            InfraTelemetry.FlagEvaluated(decision.IsEnabled ? InfraTelemetry.OutcomeOn : InfraTelemetry.OutcomeOff);
         }
 
         return decision;

@@ -191,7 +191,13 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await MissedAsync(current, null, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            throw await MissedAsync(current, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        InfraTelemetry.StatusChanged(current.Status, stored.Status);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -216,7 +222,13 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await MissedAsync(current, null, cancellationToken, warmupOnly: true).ConfigureAwait(false);
+        if (stored is null)
+        {
+            throw await MissedAsync(current, null, cancellationToken, warmupOnly: true).ConfigureAwait(false);
+        }
+
+        InfraTelemetry.StatusChanged(current.WarmupState, stored.WarmupState);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -236,7 +248,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var actual = await GetAsync(expected.Id, cancellationToken).ConfigureAwait(false);
         return actual is null
             ? new EntityNotFoundException(Entity, expected.Id.ToString())
-            : DomainIpAssignmentRules.Conflict(expected, actual, reason, warmupOnly);
+            : InfraTelemetry.Conflict(DomainIpAssignmentRules.Conflict(expected, actual, reason, warmupOnly));
     }
 
     private static void Bind(NpgsqlParameterCollection p, DomainIpAssignmentFilter? f, Guid? after)

@@ -172,7 +172,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
 
         throw !string.Equals(actual.Key, flag.Key, StringComparison.Ordinal)
             ? ConfigAreaReads.Immutable(Entity, "key")
-            : new ConcurrencyConflictException(Entity, flag.Id.ToString(), "it was updated since it was read");
+            : InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, flag.Id.ToString(), "it was updated since it was read"));
     }
 
     /// <inheritdoc />

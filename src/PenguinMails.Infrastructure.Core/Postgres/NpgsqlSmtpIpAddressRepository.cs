@@ -205,7 +205,13 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await MissedAsync(current, null, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            throw await MissedAsync(current, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        InfraTelemetry.StatusChanged(current.Status, stored.Status);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -234,7 +240,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
 
         var actual = await GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new EntityNotFoundException(Entity, id.ToString());
         throw (Exception?)SmtpIpAddressRules.AssignedCountError(actual.AssignedCount, delta)
-            ?? new ConcurrencyConflictException(Entity, id.ToString(), "assigned_count changed while it was adjusted", isTransient: true);
+            ?? InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, id.ToString(), "assigned_count changed while it was adjusted", isTransient: true));
     }
 
     /// <inheritdoc />
@@ -304,13 +310,13 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
             return new EntityNotFoundException(Entity, expected.Id.ToString());
         }
 
-        return new ConcurrencyConflictException(
+        return InfraTelemetry.Conflict(new ConcurrencyConflictException(
             Entity,
             expected.Id.ToString(),
             actual.Status != expected.Status
                 ? $"expected status '{expected.Status.ToDatabaseValue()}' but found '{actual.Status.ToDatabaseValue()}'"
                 : reason ?? "it was updated since it was read"
-        );
+        ));
     }
 
     private static void Bind(NpgsqlParameterCollection p, SmtpIpAddressFilter? f, Guid? after)

@@ -126,7 +126,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
 
         throw actual.UserId != preferences.UserId
             ? ConfigAreaReads.Immutable(Entity, "user_id")
-            : new ConcurrencyConflictException(Entity, preferences.Id.ToString(), "it was updated since it was read");
+            : InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, preferences.Id.ToString(), "it was updated since it was read"));
     }
 
     /// <inheritdoc />

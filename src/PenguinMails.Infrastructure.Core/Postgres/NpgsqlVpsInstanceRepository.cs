@@ -204,7 +204,13 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return stored ?? throw await MissedAsync(current, VpsInstanceRules.StaleBillingReason, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            throw await MissedAsync(current, VpsInstanceRules.StaleBillingReason, cancellationToken).ConfigureAwait(false);
+        }
+
+        InfraTelemetry.StatusChanged(current.Status, stored.Status);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -227,13 +233,13 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             return new EntityNotFoundException(Entity, expected.Id.ToString());
         }
 
-        return new ConcurrencyConflictException(
+        return InfraTelemetry.Conflict(new ConcurrencyConflictException(
             Entity,
             expected.Id.ToString(),
             actual.Status != expected.Status
                 ? $"expected status '{expected.Status.ToDatabaseValue()}' but found '{actual.Status.ToDatabaseValue()}'"
                 : reason ?? "it was updated since it was read"
-        );
+        ));
     }
 
     // Fragments are constants; values are parameters $1 (status), $2 (region), $3 (after).

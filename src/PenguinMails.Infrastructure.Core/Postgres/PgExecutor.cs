@@ -1,4 +1,5 @@
 using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -49,6 +50,7 @@ internal sealed class PgExecutor
 
         // Cancelled before anything is sent: the transaction is untouched, as on the in-memory store.
         cancellationToken.ThrowIfCancellationRequested();
+        using var activity = InfraTelemetry.StartStatement(entity, sql);
         NpgsqlConnection? owned = null;
         try
         {
@@ -80,13 +82,18 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = PostgresErrorTranslator.Translate(ex, entity, id, cancellationToken);
+            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id, cancellationToken));
+            InfraTelemetry.Failed(activity, translated);
             if (ReferenceEquals(translated, ex))
             {
                 throw;
             }
 
             throw translated;
+        }
+        catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
+        {
+            throw; // Not reached: the filter only records the failure on the span.
         }
         finally
         {
@@ -138,6 +145,7 @@ internal sealed class PgExecutor
 
         // Cancelled before anything is sent: the transaction is untouched, as on the in-memory store.
         cancellationToken.ThrowIfCancellationRequested();
+        using var activity = InfraTelemetry.StartStatement(entity, copyCommand);
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownTransaction = null;
         try
@@ -172,13 +180,18 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken);
+            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken));
+            InfraTelemetry.Failed(activity, translated);
             if (ReferenceEquals(translated, ex))
             {
                 throw;
             }
 
             throw translated;
+        }
+        catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
+        {
+            throw; // Not reached: the filter only records the failure on the span.
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -53,5 +54,5 @@ internal static class PgReads
     /// </summary>
     public static async Task<Exception> MissedAsync<T>(Task<T?> reread, string entity, string id, string reason = "it was updated since it was read")
         where T : class =>
-        await reread.ConfigureAwait(false) is null ? new EntityNotFoundException(entity, id) : new ConcurrencyConflictException(entity, id, reason);
+        await reread.ConfigureAwait(false) is null ? new EntityNotFoundException(entity, id) : InfraTelemetry.Conflict(new ConcurrencyConflictException(entity, id, reason));
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Staff;
 
@@ -77,6 +78,7 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
             }
 
             StaffLog.PermissionDenied(_logger, userId, permission);
+            InfraTelemetry.PermissionDenied();
             return ValueTask.FromException(new PermissionDeniedException(userId, permission));
         }
 
@@ -120,6 +122,7 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
         if (!snapshot.Has(userId, permission))
         {
             StaffLog.PermissionDenied(_logger, userId, permission);
+            InfraTelemetry.PermissionDenied();
             throw new PermissionDeniedException(userId, permission);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Staff;
 
@@ -144,6 +145,7 @@ public sealed class StaffAdministration : IStaffAdministration
         if (!await _checker.HasPermissionAsync(actingUserId, WellKnownPermissions.StaffManage, cancellationToken).ConfigureAwait(false))
         {
             StaffLog.AdministrationDenied(_logger, actingUserId, operation, WellKnownPermissions.StaffManage);
+            InfraTelemetry.PermissionDenied();
             throw new PermissionDeniedException(actingUserId, WellKnownPermissions.StaffManage);
         }
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.SystemConfig;
@@ -134,6 +135,7 @@ public sealed class SystemConfigService : ISystemConfigService
         if (!await _permissions.HasPermissionAsync(userId, permission, cancellationToken).ConfigureAwait(false))
         {
             SystemConfigLog.Denied(_logger, key, userId, operation, permission);
+            InfraTelemetry.PermissionDenied();
             throw new PermissionDeniedException(userId, permission);
         }
     }

@@ -1,3 +1,5 @@
+using PenguinMails.Infrastructure.Core.Internal;
+
 namespace PenguinMails.Infrastructure.Core.Tenants;
 
 /// <summary>
@@ -68,7 +70,7 @@ public sealed class TenantSettings(ITenantConfigRepository configs, ITenantPolic
             }
             catch (DuplicateEntityException ex)
             {
-                throw new ConcurrencyConflictException(nameof(TenantConfig), config.TenantId.ToString(), "a row was created since the default was read", innerException: ex);
+                throw InfraTelemetry.Conflict(new ConcurrencyConflictException(nameof(TenantConfig), config.TenantId.ToString(), "a row was created since the default was read", innerException: ex));
             }
         }
 
@@ -88,7 +90,7 @@ public sealed class TenantSettings(ITenantConfigRepository configs, ITenantPolic
             }
             catch (DuplicateEntityException ex)
             {
-                throw new ConcurrencyConflictException(nameof(TenantPolicies), policies.TenantId.ToString(), "a row was created since the default was read", innerException: ex);
+                throw InfraTelemetry.Conflict(new ConcurrencyConflictException(nameof(TenantPolicies), policies.TenantId.ToString(), "a row was created since the default was read", innerException: ex));
             }
         }
 

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Schema;
 
@@ -140,12 +141,21 @@ public sealed class PostgresMigrator
                         return applied;
                     }
 
-                    await EnsureHostTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    var started = _timeProvider.GetTimestamp();
-                    await ExecuteScriptAsync(connection, transaction, next, next.RenderUp(_schema), "up", cancellationToken).ConfigureAwait(false);
-                    var duration = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
-                    await InsertHistoryAsync(connection, transaction, next, duration, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    using var activity = InfraTelemetry.StartMigration(next.Version, next.Name, "up", _schema);
+                    try
+                    {
+                        await EnsureHostTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                        var started = _timeProvider.GetTimestamp();
+                        await ExecuteScriptAsync(connection, transaction, next, next.RenderUp(_schema), "up", cancellationToken).ConfigureAwait(false);
+                        var duration = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
+                        await InsertHistoryAsync(connection, transaction, next, duration, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
+                    {
+                        throw; // Not reached: the filter only records the failure on the span.
+                    }
+
                     applied.Add(next.Version);
                 }
             }
@@ -195,14 +205,23 @@ public sealed class PostgresMigrator
                             _schema,
                             $"Cannot roll back schema '{_schema}': version {top} ({history[top].Name}) is applied but this package has no script for it.",
                             top);
-                    await ExecuteScriptAsync(connection, transaction, migration, migration.RenderDown(_schema), "down", cancellationToken).ConfigureAwait(false);
-                    using (var delete = new NpgsqlCommand($"DELETE FROM {_schema}.{SchemaMigrations.HistoryTableName} WHERE version = @version", connection, transaction))
+                    using var activity = InfraTelemetry.StartMigration(migration.Version, migration.Name, "down", _schema);
+                    try
                     {
-                        delete.Parameters.AddWithValue("version", top);
-                        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        await ExecuteScriptAsync(connection, transaction, migration, migration.RenderDown(_schema), "down", cancellationToken).ConfigureAwait(false);
+                        using (var delete = new NpgsqlCommand($"DELETE FROM {_schema}.{SchemaMigrations.HistoryTableName} WHERE version = @version", connection, transaction))
+                        {
+                            delete.Parameters.AddWithValue("version", top);
+                            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
+                    {
+                        throw; // Not reached: the filter only records the failure on the span.
                     }
 
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     rolledBack.Add(top);
                 }
             }
