@@ -21,10 +21,11 @@ await BenchDatabase.EnsureSeededAsync();
 // In-process: the generated out-of-process project would sit under this repository and inherit its build rules
 // (warnings as errors, analyzers); see docs/benchmarks.md.
 var job = quick
-    ? Job.ShortRun.WithId("Quick")                     // 1 launch, 3 warm-ups, 3 iterations
+    ? Job.Default.WithId("Quick").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9)   // a few minutes on 2 cores
     : Job.Default.WithId("Full");                      // BenchmarkDotNet's default: until the confidence interval is tight
 var config = DefaultConfig.Instance
     .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance))
+    .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median)
     .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
 
