@@ -27,6 +27,8 @@ public sealed class PostgresMigrator
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
+    private readonly string _deleteHistoryRow;
+    private readonly string _selectHistory;
     private readonly bool _createHostTables;
     private readonly TimeSpan _lockTimeout;
     private readonly string? _appliedBy;
@@ -56,6 +58,12 @@ public sealed class PostgresMigrator
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _migrations = SchemaMigrations.All;
         _lockKey = GetAdvisoryLockKey(_schema);
+
+        // Built once, like the repositories' statements: constants plus the validated schema; values are parameters.
+        _deleteHistoryRow = SchemaName.Render("DELETE FROM $(schema)." + SchemaMigrations.HistoryTableName + " WHERE version = $1", _schema);
+        _selectHistory = SchemaName.Render(
+            "SELECT version, name, checksum, applied_at, applied_by, duration_ms FROM $(schema)." + SchemaMigrations.HistoryTableName + " ORDER BY version",
+            _schema);
     }
 
     /// <summary>The schema this migrator works on.</summary>
@@ -209,9 +217,9 @@ public sealed class PostgresMigrator
                     try
                     {
                         await ExecuteScriptAsync(connection, transaction, migration, migration.RenderDown(_schema), "down", cancellationToken).ConfigureAwait(false);
-                        using (var delete = new NpgsqlCommand($"DELETE FROM {_schema}.{SchemaMigrations.HistoryTableName} WHERE version = @version", connection, transaction))
+                        using (var delete = new NpgsqlCommand(_deleteHistoryRow, connection, transaction))
                         {
-                            delete.Parameters.AddWithValue("version", top);
+                            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = top });
                             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                         }
 
@@ -490,7 +498,7 @@ public sealed class PostgresMigrator
     {
         var history = new SortedDictionary<int, AppliedMigration>();
         using var command = new NpgsqlCommand(
-            $"SELECT version, name, checksum, applied_at, applied_by, duration_ms FROM {_schema}.{SchemaMigrations.HistoryTableName} ORDER BY version",
+            _selectHistory,
             connection,
             transaction);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
