@@ -112,6 +112,10 @@ assignment = await assignments.ChangeStatusAsync(assignment, DomainIpAssignmentS
 Console.WriteLine($"assignment '{assignment.Status.ToDatabaseValue()}', warmup '{assignment.WarmupState.ToDatabaseValue()}'");
 
 // 4. Staff permissions: the first administrator, then allow and deny.
+// [sample: IpPools allocation]
+
+// [sample: IpPools policies]
+
 Section("Permissions");
 var admin = UserId.New();
 var viewer = UserId.New();

@@ -91,6 +91,12 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         // [services: Staff, SystemConfig, Tenants, Preferences]
         StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
 
+        // [services: IpPools allocation]
+
+        // [services: IpPools policies]
+
+        // [services: Reliability]
+
         if (probe.StoreOverride is { } storeOverride)
         {
             storeOverride(services);
