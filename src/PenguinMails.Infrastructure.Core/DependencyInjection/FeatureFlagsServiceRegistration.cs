@@ -12,15 +12,15 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 internal static class FeatureFlagsServiceRegistration
 {
     /// <summary>
-    /// Adds <see cref="FeatureFlagOptions"/> (validated at start; configure them with
-    /// <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c>), <see cref="FeatureFlagSnapshotProvider"/>,
+    /// Adds <see cref="FeatureFlagOptions"/> (set through <see cref="PenguinMailsInfraOptions.FeatureFlags"/> or
+    /// <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c>; validated at start with the other options), <see cref="FeatureFlagSnapshotProvider"/>,
     /// <see cref="IFeatureFlagEvaluator"/>, <see cref="IFeatureFlagManager"/> (which needs an <see cref="IPermissionChecker"/>
     /// from the container) and the refresh service. LISTEN runs only on PostgreSQL with
     /// <see cref="FeatureFlagOptions.ListenForChanges"/>.
     /// </summary>
     internal static void AddFeatureFlags(IServiceCollection services)
     {
-        services.AddOptions<FeatureFlagOptions>().ValidateOnStart();
+        services.AddOptions<FeatureFlagOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeatureFlagOptions>, FeatureFlagOptionsValidator>());
         services.TryAddSingleton(sp => new FeatureFlagSnapshotProvider(
             sp.GetRequiredService<IFeatureFlagRepository>(),

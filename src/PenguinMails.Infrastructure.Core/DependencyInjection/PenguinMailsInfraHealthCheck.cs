@@ -51,16 +51,53 @@ public sealed class PenguinMailsInfraHealthCheck(IServiceProvider services, IOpt
 }
 
 /// <summary>Adds the package's health check to ASP.NET Core / generic-host health checks.</summary>
+/// <remarks>
+/// <c>AddPenguinMailsInfra</c> already adds the check under <see cref="DefaultName"/> (see
+/// <see cref="PenguinMailsInfraOptions.RegisterHealthCheck"/>); call this to choose the name, the tags or the failure status
+/// instead. The check is then added once, with these settings, whatever the order of the two calls.
+/// </remarks>
 public static class PenguinMailsInfraHealthChecksBuilderExtensions
 {
+    /// <summary>The name of the check <c>AddPenguinMailsInfra</c> adds, and the default name here.</summary>
+    public const string DefaultName = "penguinmails-infra";
+
     /// <summary>Adds <see cref="PenguinMailsInfraHealthCheck"/> (database reachable, schema version as expected).</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Tags for filtering, for example <c>ready</c>.</param>
     /// <returns>The same builder.</returns>
-    public static IHealthChecksBuilder AddPenguinMailsInfra(this IHealthChecksBuilder builder, string name = "penguinmails-infra", IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddPenguinMailsInfra(this IHealthChecksBuilder builder, string name = DefaultName, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddCheck<PenguinMailsInfraHealthCheck>(name, HealthStatus.Unhealthy, tags ?? []);
+        return builder.Add(CreateRegistration(name, tags ?? []));
+    }
+
+    internal static HealthCheckRegistration CreateRegistration(string name, IEnumerable<string> tags) =>
+        new(name, CreateCheck, HealthStatus.Unhealthy, tags);
+
+    /// <summary>Whether <paramref name="registration"/> is this package's check, whatever its name.</summary>
+    internal static bool IsPackageCheck(HealthCheckRegistration registration) =>
+        registration.Factory.Method == ((Func<IServiceProvider, IHealthCheck>)CreateCheck).Method;
+
+    private static PenguinMailsInfraHealthCheck CreateCheck(IServiceProvider services) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<PenguinMailsInfraHealthCheck>(services);
+}
+
+/// <summary>
+/// Adds the package's check to <see cref="HealthCheckServiceOptions"/> after every other configure step, unless the
+/// application added it itself or turned <see cref="PenguinMailsInfraOptions.RegisterHealthCheck"/> off.
+/// </summary>
+internal sealed class HealthCheckAutoRegistration(ConfiguredInfraOptions infra) : IPostConfigureOptions<HealthCheckServiceOptions>
+{
+    public void PostConfigure(string? name, HealthCheckServiceOptions options)
+    {
+        if (name != Options.DefaultName
+            || !infra.Value.RegisterHealthCheck
+            || options.Registrations.Any(PenguinMailsInfraHealthChecksBuilderExtensions.IsPackageCheck))
+        {
+            return;
+        }
+
+        options.Registrations.Add(PenguinMailsInfraHealthChecksBuilderExtensions.CreateRegistration(PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName, []));
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
+using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 
@@ -39,6 +41,31 @@ public sealed class PenguinMailsInfraOptions
 
     /// <summary>How long a migrator waits for another instance's migration lock. Default one minute.</summary>
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How the feature-flag snapshot is kept current (refresh interval, LISTEN, reconnect delay, unknown-key logging);
+    /// section <c>PenguinMailsInfra:FeatureFlags</c>. These values are the starting point of the <see cref="FeatureFlagOptions"/>
+    /// the package uses: a <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c> of the application is applied after
+    /// them, whatever the order of the calls, so it wins where both set a value.
+    /// </summary>
+    public FeatureFlagOptions FeatureFlags { get; } = new();
+
+    /// <summary>
+    /// The permission cache: its time-to-live (the bound on how late a revocation made elsewhere takes effect), LISTEN and
+    /// the reconnect delay; section <c>PenguinMailsInfra:PermissionCache</c>. These values are the starting point of the
+    /// <see cref="PermissionCacheOptions"/> the package uses: a <c>services.Configure&lt;PermissionCacheOptions&gt;(...)</c>
+    /// of the application is applied after them, whatever the order of the calls, so it wins where both set a value.
+    /// </summary>
+    public PermissionCacheOptions PermissionCache { get; } = new();
+
+    /// <summary>
+    /// Add <see cref="PenguinMailsInfraHealthCheck"/> to the host's health checks (<c>HealthCheckService</c>) under the name
+    /// <see cref="PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName"/>. Default true. It is added once, however
+    /// often <c>AddPenguinMailsInfra</c> is called, and not at all when the application adds the check itself with
+    /// <c>services.AddHealthChecks().AddPenguinMailsInfra(name, tags)</c> (use that for another name or tags). Set false
+    /// to add no health check.
+    /// </summary>
+    public bool RegisterHealthCheck { get; set; } = true;
 
     /// <summary>Replaces the PostgreSQL repositories (set by <c>UseInMemoryStore()</c> of the Testing package).</summary>
     internal Action<IServiceCollection>? StoreOverride { get; set; }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -22,9 +24,13 @@ namespace PenguinMails.Infrastructure.Core;
 public static class PenguinMailsInfraServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the repositories, the unit-of-work factory, the migrator and a hosted service that migrates or verifies
-    /// the schema at start-up. Calling it again adds nothing twice. Options are validated at start, reporting every
-    /// invalid option at once. <see cref="TimeProvider"/> and logging come from the container when registered there.
+    /// Registers the repositories, the unit-of-work factory, the domain services (flag evaluator and manager, permission
+    /// checker, staff administration, system configuration, tenant settings, preferences), the migrator, a hosted service
+    /// that migrates or verifies the schema at start-up, and the health check. Calling it again adds nothing twice.
+    /// The options, including the nested <see cref="PenguinMailsInfraOptions.FeatureFlags"/> and
+    /// <see cref="PenguinMailsInfraOptions.PermissionCache"/>, are validated when the host starts: one
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> lists every invalid option.
+    /// <see cref="TimeProvider"/> and logging come from the container when registered there.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -33,13 +39,17 @@ public static class PenguinMailsInfraServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<PenguinMailsInfraOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<PenguinMailsInfraOptions>().Configure(configure);
         var probe = new PenguinMailsInfraOptions();
         configure(probe);
         return AddCore(services, probe);
     }
 
-    /// <summary>Registers the package with options bound from <paramref name="configuration"/> (for example the <c>PenguinMailsInfra</c> section).</summary>
+    /// <summary>
+    /// Registers the package like <see cref="AddPenguinMailsInfra(IServiceCollection, Action{PenguinMailsInfraOptions})"/>,
+    /// with options bound from <paramref name="configuration"/> (for example the <c>PenguinMailsInfra</c> section, whose
+    /// <c>FeatureFlags</c> and <c>PermissionCache</c> sub-sections bind the nested options).
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section holding <see cref="PenguinMailsInfraOptions"/>.</param>
     /// <param name="configure">Further settings applied after binding, or null.</param>
@@ -58,7 +68,6 @@ public static class PenguinMailsInfraServiceCollectionExtensions
             builder.Configure(configure);
         }
 
-        builder.ValidateOnStart();
         var probe = new PenguinMailsInfraOptions();
         configuration.Bind(probe);
         configure?.Invoke(probe);
@@ -82,6 +91,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
 
         services.AddSingleton(new Marker(probe.UsesPostgres));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PenguinMailsInfraOptions>, PenguinMailsInfraOptionsValidator>());
+        AddOptionsFlow(services, probe);
         services.TryAddSingleton(TimeProvider.System);
 
         // Domain services work over the repository interfaces, so they are the same on every store.
@@ -132,6 +142,34 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaStartupService>());
         return services;
+    }
+
+    /// <summary>
+    /// The nested options flow into <see cref="FeatureFlagOptions"/> and <see cref="PermissionCacheOptions"/> as their first
+    /// configure step (inserted at the front, so the application's own <c>Configure&lt;T&gt;</c> calls win in any order);
+    /// one start-up validation covers all three options types (also run by a hosted service registered ahead of the
+    /// package's other hosted services, which read their options when the host builds them); the health check joins the
+    /// host's health checks.
+    /// </summary>
+    private static void AddOptionsFlow(IServiceCollection services, PenguinMailsInfraOptions probe)
+    {
+        services.TryAddSingleton<ConfiguredInfraOptions>();
+        services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<FeatureFlagOptions>, FeatureFlagOptionsFromInfra>());
+        services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<PermissionCacheOptions>, PermissionCacheOptionsFromInfra>());
+        services.AddOptions<InfraStartupValidation>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InfraStartupValidation>, InfraStartupValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InfraOptionsStartupCheck>());
+        if (probe.RegisterHealthCheck)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HealthCheckServiceOptions>, HealthCheckAutoRegistration>());
+
+            // The health-check service needs logging: a host always has it; a bare container gets the check once the
+            // application adds logging and health checks itself.
+            if (services.Any(d => d.ServiceType == typeof(ILoggerFactory)))
+            {
+                services.AddHealthChecks();
+            }
+        }
     }
 
     private static T Pg<T>(IServiceProvider sp, Func<NpgsqlDataSource, string, TimeProvider, T> create)

@@ -16,7 +16,7 @@ internal static class StaffAndConfigServiceRegistration
 {
     internal static void AddStaffAndConfigServices(IServiceCollection services)
     {
-        services.AddOptions<PermissionCacheOptions>().ValidateOnStart();
+        services.AddOptions<PermissionCacheOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PermissionCacheOptions>, PermissionCacheOptionsValidator>());
 
         services.TryAddSingleton(sp => new CachedPermissionChecker(
