@@ -1,6 +1,10 @@
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
-/// <summary>How the in-memory flag snapshot is kept current. Bind from the section <c>PenguinMailsInfra:FeatureFlags</c> by convention.</summary>
+/// <summary>
+/// How the in-memory flag snapshot is kept current. Set them through <c>PenguinMailsInfraOptions.FeatureFlags</c> (in code,
+/// or bound from the section <c>PenguinMailsInfra:FeatureFlags</c>); a <c>services.Configure&lt;FeatureFlagOptions&gt;</c>
+/// of the application is applied after those values and wins where both set one.
+/// </summary>
 public sealed class FeatureFlagOptions
 {
     /// <summary>The conventional configuration section name, below <c>PenguinMailsInfra</c>.</summary>

@@ -3,7 +3,10 @@ namespace PenguinMails.Infrastructure.Core.Staff;
 /// <summary>
 /// How long the permission checker may serve a cached snapshot. Revocation latency is a security property: a change
 /// made in another process becomes visible here within <see cref="TimeToLive"/> at most, and within the NOTIFY delivery
-/// time (milliseconds) when <see cref="ListenForChanges"/> is on and the listener is connected.
+/// time (milliseconds) when <see cref="ListenForChanges"/> is on and the listener is connected. Set them through
+/// <c>PenguinMailsInfraOptions.PermissionCache</c> (in code, or bound from the section <c>PenguinMailsInfra:PermissionCache</c>);
+/// a <c>services.Configure&lt;PermissionCacheOptions&gt;</c> of the application is applied after those values and wins
+/// where both set one.
 /// </summary>
 public sealed class PermissionCacheOptions
 {

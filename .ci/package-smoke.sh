@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Package smoke test: checks the packed packages' contents, then installs them from a local feed the way an application
+# team would, outside the repository (so Directory.Build.props, Directory.Packages.props and global.json do not apply):
+#   1. every package: README.md included and declared, MIT license expression, repository metadata; the libraries: the
+#      assembly with its XML documentation; the CLI: a .NET tool package; each one with a .snupkg holding its .pdb;
+#      EnablePackageValidation=true in both library projects (package validation runs inside `dotnet pack`; the SDK
+#      switches it off for tool packages).
+#   2. a throwaway console project whose nuget.config has two sources, the pack output folder (for PenguinMails.*, by
+#      package source mapping, so an upstream package of the same name can never be taken) and the upstream sources the
+#      repository restores from (for everything else); `dotnet add package` of PenguinMails.Infrastructure.Core and
+#      .Testing at the packed version; a Program.cs that calls AddPenguinMailsInfra + UseInMemoryStore in a generic host,
+#      does one repository round trip and asks the health check the call registered.
+#   3. `dotnet tool install` of PenguinMails.Infrastructure.Cli from the same feed into a temporary tool path, then
+#      `penguinmails-infra --help`.
+# A private NuGet packages folder is used, so a package cached by an earlier run can never stand in for the new one.
+# Usage: bash .ci/package-smoke.sh <folder holding the .nupkg/.snupkg files>. Exit code 0 only when every check passed;
+# the temporary folder is removed in every case.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+feed="$(cd "${1:?usage: package-smoke.sh <folder holding the packed .nupkg files>}" && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/penguinmails-package-smoke.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+export NUGET_PACKAGES="$work/nuget-packages"
+
+fail() { echo "package smoke: FAILED: $*" >&2; exit 1; }
+say() { echo "package smoke: $*"; }
+
+core_pkg=""
+for f in "$feed"/PenguinMails.Infrastructure.Core.[0-9]*.nupkg; do [ -f "$f" ] && core_pkg="$f"; done
+[ -n "$core_pkg" ] || fail "no PenguinMails.Infrastructure.Core.<version>.nupkg in $feed"
+version="$(basename "$core_pkg" .nupkg)"
+version="${version#PenguinMails.Infrastructure.Core.}"
+say "version $version from $feed"
+
+# --- 1. contents ---------------------------------------------------------------------------------------------------
+check_package() { # id, kind (library | tool)
+  local id="$1" kind="$2" nupkg="$feed/$1.$version.nupkg" snupkg="$feed/$1.$version.snupkg" listing nuspec
+  [ -f "$nupkg" ] || fail "$id: $nupkg is missing"
+  [ -f "$snupkg" ] || fail "$id: symbol package $snupkg is missing"
+  listing="$(unzip -Z1 "$nupkg")"
+  nuspec="$(unzip -p "$nupkg" "$id.nuspec")" || fail "$id: no $id.nuspec in the package"
+  grep -qx 'README.md' <<<"$listing" || fail "$id: README.md is not in the package"
+  grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: the nuspec declares no readme"
+  grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT license expression"
+  grep -q '<repository type="git" url="https://github.com/' <<<"$nuspec" || fail "$id: no repository metadata"
+  grep -q "<version>$version</version>" <<<"$nuspec" || fail "$id: the nuspec version is not $version"
+  if [ "$kind" = library ]; then
+    grep -qx "lib/net10.0/$id.dll" <<<"$listing" || fail "$id: lib/net10.0/$id.dll is missing"
+    grep -qx "lib/net10.0/$id.xml" <<<"$listing" || fail "$id: the XML documentation lib/net10.0/$id.xml is missing"
+    unzip -p "$nupkg" "lib/net10.0/$id.xml" | grep -c '<member name="T:' >/dev/null || fail "$id: the XML documentation documents no type"
+    unzip -Z1 "$snupkg" | grep -cx "lib/net10.0/$id.pdb" >/dev/null || fail "$id: the symbol package holds no lib/net10.0/$id.pdb"
+  else
+    grep -q '<packageType name="DotnetTool"' <<<"$nuspec" || fail "$id: not a .NET tool package"
+    grep -qx "tools/net10.0/any/$id.dll" <<<"$listing" || fail "$id: tools/net10.0/any/$id.dll is missing"
+    grep -qx 'tools/net10.0/any/DotnetToolSettings.xml' <<<"$listing" || fail "$id: DotnetToolSettings.xml is missing"
+    unzip -Z1 "$snupkg" | grep -cx "tools/net10.0/any/$id.pdb" >/dev/null || fail "$id: the symbol package holds no tools/net10.0/any/$id.pdb"
+  fi
+  say "$id $version: readme, MIT expression, repository, $([ "$kind" = library ] && echo "dll + XML docs" || echo "tool layout"), snupkg with pdb"
+}
+check_package PenguinMails.Infrastructure.Core library
+check_package PenguinMails.Infrastructure.Core.Testing library
+check_package PenguinMails.Infrastructure.Cli tool
+
+# The SDK turns package validation (API compatibility) off for tool packages (Microsoft.NET.PackTool.targets: a tool
+# provides no API), so it is checked on the two libraries.
+for project in PenguinMails.Infrastructure.Core PenguinMails.Infrastructure.Core.Testing; do
+  validation="$(cd "$repo" && dotnet msbuild "src/$project/$project.csproj" -getProperty:EnablePackageValidation)"
+  [ "$validation" = true ] || fail "$project: EnablePackageValidation is '$validation', not true"
+done
+say "package validation is on in both library projects (the SDK does not run it for tool packages)"
+
+# --- 2. a consumer console app ---------------------------------------------------------------------------------------
+# The upstream sources are the ones the repository restores from (its nuget.config chain, usually the machine's).
+mapfile -t upstream < <(cd "$repo" && dotnet nuget list source --format short | sed -n 's/^E[A-Za-z]* \(.*\)$/\1/p')
+[ "${#upstream[@]}" -gt 0 ] || fail "the repository has no enabled NuGet source"
+{
+  echo '<?xml version="1.0" encoding="utf-8"?>'
+  echo '<configuration>'
+  echo '  <packageSources>'
+  echo '    <clear />'
+  echo "    <add key=\"local-pack\" value=\"$feed\" />"
+  i=0; for url in "${upstream[@]}"; do echo "    <add key=\"upstream$i\" value=\"$url\" />"; i=$((i + 1)); done
+  echo '  </packageSources>'
+  echo '  <packageSourceMapping>'
+  echo '    <packageSource key="local-pack"><package pattern="PenguinMails.*" /></packageSource>'
+  i=0; for _ in "${upstream[@]}"; do echo "    <packageSource key=\"upstream$i\"><package pattern=\"*\" /></packageSource>"; i=$((i + 1)); done
+  echo '  </packageSourceMapping>'
+  echo '</configuration>'
+} >"$work/nuget.config"
+
+app="$work/SmokeApp"
+(cd "$work" && dotnet new console --name SmokeApp --output "$app" --framework net10.0 --no-restore >/dev/null) || fail "dotnet new console"
+cd "$app"
+dotnet add package PenguinMails.Infrastructure.Core --version "$version" >/dev/null || fail "dotnet add package PenguinMails.Infrastructure.Core $version"
+dotnet add package PenguinMails.Infrastructure.Core.Testing --version "$version" >/dev/null || fail "dotnet add package PenguinMails.Infrastructure.Core.Testing $version"
+dotnet add package Microsoft.Extensions.Hosting --version 10.0.0 >/dev/null || fail "dotnet add package Microsoft.Extensions.Hosting"
+cat >Program.cs <<'CS'
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using PenguinMails.Infrastructure.Core;
+using PenguinMails.Infrastructure.Core.Testing;
+using PenguinMails.Infrastructure.Core.Vps;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddPenguinMailsInfra(o =>
+{
+    o.UseInMemoryStore();
+    o.FeatureFlags.RefreshInterval = TimeSpan.FromSeconds(5);
+});
+using var host = builder.Build();
+await host.StartAsync();
+
+var repository = host.Services.GetRequiredService<IVpsInstanceRepository>();
+var stored = await repository.AddAsync(new VpsInstance { Region = "smoke-test" });
+var loaded = await repository.GetAsync(stored.Id) ?? throw new InvalidOperationException("the stored VPS instance was not found");
+if (loaded != stored)
+{
+    throw new InvalidOperationException($"round trip changed the entity: {stored} -> {loaded}");
+}
+
+var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+if (health.Status != HealthStatus.Healthy || !health.Entries.ContainsKey("penguinmails-infra"))
+{
+    throw new InvalidOperationException($"health check: {health.Status}, entries: {string.Join(", ", health.Entries.Keys)}");
+}
+
+await host.StopAsync();
+Console.WriteLine($"round trip ok: VpsInstance {loaded.Id} in {loaded.Region}, status {loaded.Status}; health check {health.Status}");
+CS
+dotnet build -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the consumer app does not build against the packages"; }
+grep -q "PenguinMails.Infrastructure.Core/$version" obj/project.assets.json || fail "the app did not restore PenguinMails.Infrastructure.Core $version"
+output="$(Logging__LogLevel__Default=Warning dotnet run -c Release --no-build)" || fail "the consumer app failed: $output"
+say "consumer app: $output"
+
+# --- 3. the CLI as a .NET tool -----------------------------------------------------------------------------------------
+cd "$work"
+dotnet tool install PenguinMails.Infrastructure.Cli --version "$version" --tool-path "$work/tools" --configfile "$work/nuget.config" >/dev/null \
+  || fail "dotnet tool install PenguinMails.Infrastructure.Cli $version"
+help="$("$work/tools/penguinmails-infra" --help)" || fail "penguinmails-infra --help exited non-zero"
+grep -q "migrate" <<<"$help" || fail "penguinmails-infra --help does not mention migrate: $help"
+say "penguinmails-infra $version installed from the local feed; --help lists $(grep -c . <<<"$help") lines"
+say "all checks passed"
