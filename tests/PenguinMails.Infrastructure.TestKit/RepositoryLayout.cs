@@ -8,8 +8,12 @@ public static class RepositoryLayout
     /// <summary>The folder that holds PenguinMails.Infrastructure.Core.sln.</summary>
     public static string Root => s_root.Value;
 
-    /// <summary>The seed SQL, the contract of the schema (<c>../shared/seeds/000_0989560edfceec65.txt</c> from the root).</summary>
-    public static string SeedFile => Path.GetFullPath(Path.Combine(Root, "..", "shared", "seeds", "000_0989560edfceec65.txt"));
+    /// <summary>
+    /// The seed SQL, the contract of the schema: the repository's copy of the shared seed <c>000_0989560edfceec65.txt</c>
+    /// (in <c>tests/PenguinMails.Infrastructure.TestKit/Seed/</c>, so a fresh clone runs the tests; its SHA-256 is pinned
+    /// by <c>SeedContractTests</c>).
+    /// </summary>
+    public static string SeedFile => Path.Combine(Root, "tests", "PenguinMails.Infrastructure.TestKit", "Seed", "000_0989560edfceec65.txt");
 
     private static string FindRoot()
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PenguinMails.Infrastructure.TestKit;
 
 /// <summary>
-/// Reads the seed SQL (the schema contract, <c>../shared/seeds/000_0989560edfceec65.txt</c> next to the repository)
+/// Reads the seed SQL (the schema contract, <see cref="RepositoryLayout.SeedFile"/>)
 /// so that tests can hold the code against its DEFAULT clauses and CHECK lists.
 /// </summary>
 public static partial class SeedContract

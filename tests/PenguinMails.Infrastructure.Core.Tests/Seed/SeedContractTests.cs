@@ -54,6 +54,17 @@ public sealed class SeedContractTests
     }
 
     [Fact]
+    public void SeedFile_RepositoryCopy_IsByteForByteTheSharedSeed()
+    {
+        // SHA-256 of ../shared/seeds/000_0989560edfceec65.txt as handed over; the repository keeps a copy so that a fresh
+        // clone runs the tests. A changed seed is a changed schema contract: update the copy and this hash together.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(RepositoryLayout.SeedFile)));
+
+        Assert.Equal("cfbfeb8c8fd89baa015daba8e554a85d9eaf23120d6edee65362d9a9f44e8539", hash);
+        Assert.StartsWith(RepositoryLayout.Root, RepositoryLayout.SeedFile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SeedSql_IsTheSharedSeed_ContainingEveryFoundationTable()
     {
         foreach (var table in new[] { "staff_members", "staff_roles", "permissions", "staff_role_permissions", "system_config", "feature_flags", "user_preferences", "tenant_config", "tenant_policies" })
