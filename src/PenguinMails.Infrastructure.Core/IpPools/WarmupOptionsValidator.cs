@@ -19,7 +19,7 @@ internal sealed class WarmupOptionsValidator : IValidateOptions<WarmupOptions>
         }
         catch (EntityValidationException ex)
         {
-            failures.AddRange(ex.Errors.Select(e => "Warmup." + e.Message + " (" + e.Field + ", rule " + e.Rule + ")"));
+            failures.AddRange(ex.Errors.Select(e => $"Warmup.{e.Field}: {e.Message} (rule {e.Rule})"));
         }
         catch (EntityNotFoundException)
         {

@@ -50,6 +50,7 @@ public sealed class PoliciesRegistrationTests
         var reputation = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ReputationPolicyOptions>>().Value);
 
         Assert.Equal(2, warmup.Failures.Count());
+        Assert.Contains(warmup.Failures, f => f.StartsWith("Warmup.Plans[bad].daily_caps[day 2]:", StringComparison.Ordinal));
         Assert.Contains("BurnAfter", Assert.Single(reputation.Failures), StringComparison.Ordinal);
     }
 }
