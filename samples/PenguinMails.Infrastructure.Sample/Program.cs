@@ -5,6 +5,7 @@ using Npgsql;
 using PenguinMails.Infrastructure.Core;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.SmtpIps;
@@ -115,6 +116,51 @@ Console.WriteLine($"assignment '{assignment.Status.ToDatabaseValue()}', warmup '
 // [sample: IpPools allocation]
 
 // [sample: IpPools policies]
+// Warmup plans, the reputation policy and the cost per tenant.
+Section("IP pool policies");
+var warmup = services.GetRequiredService<IWarmupService>();
+var progress = await warmup.GetProgressAsync(assignment.Id);
+Console.WriteLine(
+    $"sample assignment (warmup '{assignment.WarmupState.ToDatabaseValue()}', plan '{progress.PlanName}'): "
+        + (progress.IsComplete ? "warmup complete, no daily cap" : $"day {progress.DayNumber}, today's cap {progress.DailyCap} messages")
+);
+var dayThree = WarmupPlan.Default.Evaluate(assignment.Assigned, assignment.Assigned.AddDays(2.5));
+Console.WriteLine(
+    $"the same start on the default plan, 2.5 days in: day {dayThree.DayNumber}, cap {dayThree.DailyCap} messages "
+        + $"({dayThree.Fraction:P0} of {WarmupPlan.Default.Days} days, ending at {WarmupPlan.Default.DailyCaps[^1]} a day)"
+);
+
+// A reputation check finds one IP poor and listed at Gmail: the policy recommends quarantine; apply it (compare-and-set).
+var checkedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
+var suspect = (await ipRepository.GetAsync(ips[1].Id))!;
+await ipRepository.UpdateAsync(
+    suspect with
+    {
+        ReputationState = ReputationState.Poor,
+        ProviderBlacklistStatus = new ProviderBlacklistStatus().WithMailboxProvider(KnownMailboxProviders.Gmail, new BlacklistListing(true, checkedAt)),
+        LastReputationCheck = checkedAt,
+    }
+);
+var reputation = services.GetRequiredService<IReputationPolicyService>();
+var recommendations = await reputation.RecommendAsync();
+foreach (var recommendation in recommendations)
+{
+    Console.WriteLine(
+        $"reputation policy: {recommendation.Ip.IpAddress} '{recommendation.From.ToDatabaseValue()}' -> '{recommendation.To.ToDatabaseValue()}' "
+            + $"({recommendation.Reason.ToTagValue()}: {recommendation.Explanation})"
+    );
+}
+
+var moves = await reputation.ApplyAsync(recommendations);
+Console.WriteLine($"applied {moves.Applied.Count} move(s), {moves.LostRaces.Count} lost to a concurrent change");
+
+foreach (var cost in await services.GetRequiredService<ITenantCostReport>().GetMonthlyCostsAsync())
+{
+    Console.WriteLine(
+        $"tenant {(cost.TenantId is { } t ? t.ToString() : "(none)")}: {cost.AssignmentCount} assignment(s), "
+            + $"IPs {cost.IpCost}, VPS {cost.VpsCost}, about {cost.Total} a month"
+    );
+}
 
 Section("Permissions");
 var admin = UserId.New();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Staff;
@@ -49,6 +50,9 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddSingleton<ITenantConfigRepository>(sp => new InMemoryTenantConfigRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<ITenantPoliciesRepository>(sp => new InMemoryTenantPoliciesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddKeyedSingleton<ITenantCostReport>(
+                IpPoolPoliciesServiceRegistration.StoreOverrideKey,
+                (sp, _) => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
         };
         return options;
     }

@@ -104,6 +104,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         // [services: IpPools allocation]
 
         // [services: IpPools policies]
+        IpPoolPoliciesServiceRegistration.AddIpPoolPolicies(services);
 
         // [services: Reliability]
 

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+
+namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+
+/// <summary>Registers the IP pool policies: warmup, reputation policy and the tenant cost report.</summary>
+internal static class IpPoolPoliciesServiceRegistration
+{
+    /// <summary>
+    /// The service key under which a store override (such as the Testing package's <c>UseInMemoryStore</c>) registers
+    /// its <see cref="ITenantCostReport"/>; the unkeyed registration resolves it when the store is not PostgreSQL.
+    /// </summary>
+    internal const string StoreOverrideKey = "PenguinMails.Infrastructure.Core.StoreOverride";
+
+    /// <summary>
+    /// Adds <see cref="WarmupOptions"/> and <see cref="ReputationPolicyOptions"/> (validated at start; configure them
+    /// with <c>services.Configure&lt;…&gt;(...)</c>), <see cref="IWarmupService"/>, <see cref="IReputationPolicyService"/>
+    /// and <see cref="ITenantCostReport"/> (PostgreSQL, or the store override's).
+    /// </summary>
+    internal static void AddIpPoolPolicies(IServiceCollection services)
+    {
+        services.AddOptions<WarmupOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>());
+        services.AddOptions<ReputationPolicyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReputationPolicyOptions>, ReputationPolicyOptionsValidator>());
+
+        services.TryAddSingleton<IWarmupService>(sp => new WarmupService(
+            sp.GetRequiredService<ISmtpIpAddressRepository>(),
+            sp.GetRequiredService<IDomainIpAssignmentRepository>(),
+            sp.GetRequiredService<IOptions<WarmupOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<WarmupService>>()));
+        services.TryAddSingleton<IReputationPolicyService>(sp => new ReputationPolicyService(
+            sp.GetRequiredService<ISmtpIpAddressRepository>(),
+            sp.GetRequiredService<IOptions<ReputationPolicyOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ReputationPolicyService>>()));
+        services.TryAddSingleton<ITenantCostReport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+            if (!options.UsesPostgres)
+            {
+                return sp.GetKeyedService<ITenantCostReport>(StoreOverrideKey)
+                    ?? throw new InvalidOperationException(
+                        "The store chosen in AddPenguinMailsInfra registers no ITenantCostReport; register one, or use UseInMemoryStore from the Testing package.");
+            }
+
+            var infra = sp.GetRequiredService<InfraDataSource>();
+            return new NpgsqlTenantCostReport(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>());
+        });
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Lifecycles;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+
+namespace PenguinMails.Infrastructure.Core.IpPools;
+
+/// <summary>
+/// Applies the reputation policy (<see cref="ReputationPolicy"/>) to the stored IPs: recommends moves, and on request
+/// applies them with the IP repository's compare-and-set, logging and counting each.
+/// </summary>
+public interface IReputationPolicyService
+{
+    /// <summary>Reads every IP and returns the moves the policy recommends now. Writes nothing.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<IReadOnlyList<ReputationRecommendation>> RecommendAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies <paramref name="recommendations"/>, each with a compare-and-set on the status its IP was read with
+    /// (<see cref="ISmtpIpAddressRepository.ChangeStatusAsync"/>). Each applied move is logged with its reason (event
+    /// 7100) and counted; a move lost to a concurrent change, or whose IP was deleted, is reported in
+    /// <see cref="ReputationApplyResult.LostRaces"/> (event 7101) and the rest go on.
+    /// </summary>
+    /// <param name="recommendations">Recommendations from <see cref="RecommendAsync"/> or <see cref="ReputationPolicy"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation; moves already written stay.</param>
+    /// <exception cref="InvalidStatusTransitionException">A recommendation asks for a move the IP lifecycle does not allow (not one the policy made).</exception>
+    Task<ReputationApplyResult> ApplyAsync(IEnumerable<ReputationRecommendation> recommendations, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A move the reputation service applied.</summary>
+/// <param name="Recommendation">The recommendation applied.</param>
+/// <param name="Stored">The IP as stored after the move.</param>
+public sealed record ReputationAppliedMove(ReputationRecommendation Recommendation, SmtpIpAddress Stored);
+
+/// <summary>A recommended move not made: the IP's status changed, or the IP was deleted, since it was read.</summary>
+/// <param name="Recommendation">The recommendation.</param>
+/// <param name="Error">What the store reported (the exception's message: entity, id, statuses).</param>
+public sealed record ReputationLostRace(ReputationRecommendation Recommendation, string Error);
+
+/// <summary>The outcome of <see cref="IReputationPolicyService.ApplyAsync"/>.</summary>
+/// <param name="Applied">Moves written.</param>
+/// <param name="LostRaces">Moves not written because the row changed or vanished.</param>
+public sealed record ReputationApplyResult(IReadOnlyList<ReputationAppliedMove> Applied, IReadOnlyList<ReputationLostRace> LostRaces);
+
+/// <summary>The implementation of <see cref="IReputationPolicyService"/> over <see cref="ISmtpIpAddressRepository"/> (the same on every store).</summary>
+public sealed class ReputationPolicyService : IReputationPolicyService
+{
+    /// <summary>
+    /// The counter of reputation moves, <c>penguinmails.infra.reputation_moves</c>, on the package's meter: tags
+    /// <c>to</c> (database status), <c>reason</c> (<see cref="ReputationMoveReasonExtensions.ToTagValue"/>) and
+    /// <c>outcome</c> (<c>applied</c> or <c>lost_race</c>).
+    /// </summary>
+    public const string MovesCounterName = "penguinmails.infra.reputation_moves";
+
+    private static readonly Counter<long> Moves = InfraTelemetry.Meter.CreateCounter<long>(
+        MovesCounterName,
+        unit: "{move}",
+        description: "Reputation policy moves by target status, reason and outcome (applied, lost_race).");
+
+    private readonly ISmtpIpAddressRepository _ips;
+    private readonly ReputationPolicyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes the service.</summary>
+    /// <param name="ips">The IP repository.</param>
+    /// <param name="options">The thresholds.</param>
+    /// <param name="timeProvider">The clock; the system clock by default.</param>
+    /// <param name="logger">The logger, or null for none.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public ReputationPolicyService(ISmtpIpAddressRepository ips, ReputationPolicyOptions options, TimeProvider? timeProvider = null, ILogger<ReputationPolicyService>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(ips);
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = options.Validate();
+        if (failures.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", failures), nameof(options));
+        }
+
+        _ips = ips;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReputationRecommendation>> RecommendAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<SmtpIpAddress>();
+        var page = new PageRequest(PageRequest.MaxLimit);
+        while (true)
+        {
+            var result = await _ips.ListAsync(null, page, cancellationToken).ConfigureAwait(false);
+            all.AddRange(result.Items);
+            if (!result.HasMore)
+            {
+                break;
+            }
+
+            page = page with { ContinuationToken = result.ContinuationToken };
+        }
+
+        return ReputationPolicy.RecommendAll(all, _options, _time.GetUtcNow());
+    }
+
+    /// <inheritdoc />
+    public async Task<ReputationApplyResult> ApplyAsync(IEnumerable<ReputationRecommendation> recommendations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recommendations);
+        var applied = new List<ReputationAppliedMove>();
+        var lost = new List<ReputationLostRace>();
+        foreach (var recommendation in recommendations)
+        {
+            ArgumentNullException.ThrowIfNull(recommendation);
+            var from = recommendation.From.ToDatabaseValue();
+            var to = recommendation.To.ToDatabaseValue();
+            var reason = recommendation.Reason.ToTagValue();
+            try
+            {
+                var stored = await _ips.ChangeStatusAsync(recommendation.Ip, recommendation.To, cancellationToken).ConfigureAwait(false);
+                applied.Add(new ReputationAppliedMove(recommendation, stored));
+                ReputationPolicyLog.Moved(_logger, stored.Id, from, to, reason, recommendation.Explanation);
+                Count(to, reason, "applied");
+            }
+            catch (Exception ex) when (ex is ConcurrencyConflictException or EntityNotFoundException)
+            {
+                lost.Add(new ReputationLostRace(recommendation, ex.Message));
+                ReputationPolicyLog.LostRace(_logger, recommendation.Ip.Id, from, to, reason, ex.GetType().Name);
+                Count(to, reason, "lost_race");
+            }
+        }
+
+        return new ReputationApplyResult(applied, lost);
+    }
+
+    private static void Count(string to, string reason, string outcome)
+    {
+        if (Moves.Enabled)
+        {
+            Moves.Add(
+                1,
+                new KeyValuePair<string, object?>(InfraTelemetry.ToTag, to),
+                new KeyValuePair<string, object?>("reason", reason),
+                new KeyValuePair<string, object?>(InfraTelemetry.OutcomeTag, outcome));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+
+namespace PenguinMails.Infrastructure.Core.IpPools;
+
+/// <summary>
+/// The pure decisions of the warmup service: which assignments completed their plan, which IPs may then move from
+/// <c>warming</c> to <c>warmed</c>, and which IPs went unused long enough to need warming again. No I/O, no clock:
+/// the caller passes the rows and the current time.
+/// </summary>
+public static class WarmupPlanner
+{
+    /// <summary>
+    /// Whether <paramref name="assignment"/> is not expired at <paramref name="now"/>: its status is not
+    /// <c>expired</c> and its <c>expires</c> is empty or later than <paramref name="now"/>. Scheduled assignments count
+    /// (they hold the IP). The same rule as the tenant cost report.
+    /// </summary>
+    /// <param name="assignment">The assignment.</param>
+    /// <param name="now">The instant.</param>
+    public static bool IsNotExpired(DomainIpAssignment assignment, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        return assignment.Status != DomainIpAssignmentStatus.Expired && (assignment.Expires is null || assignment.Expires > now);
+    }
+
+    /// <summary>
+    /// The assignments whose warmup is complete and may move from warmup state <c>warming</c> to <c>warmed</c>: not
+    /// expired, in warmup state <c>warming</c>, and every day of their plan has passed since <c>assigned</c>.
+    /// </summary>
+    /// <param name="assignments">The assignments to look at.</param>
+    /// <param name="planFor">The plan of each assignment.</param>
+    /// <param name="now">The current time.</param>
+    public static IReadOnlyList<DomainIpAssignment> CompletedWarmups(
+        IEnumerable<DomainIpAssignment> assignments,
+        Func<DomainIpAssignment, WarmupPlan> planFor,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        ArgumentNullException.ThrowIfNull(planFor);
+        return assignments
+            .Where(a => a.WarmupState == WarmupState.Warming && IsNotExpired(a, now) && planFor(a).Evaluate(a, now).IsComplete)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The IPs that may move from <c>warming</c> to <c>warmed</c>: in status <c>warming</c>, with at least one
+    /// assignment that is not expired and whose warmup state is <c>warmed</c>, and none that is not expired and still
+    /// <c>warming</c> (a domain still mid-plan keeps the IP warming).
+    /// </summary>
+    /// <param name="ips">The IPs to look at.</param>
+    /// <param name="assignments">The assignments of those IPs (others are ignored).</param>
+    /// <param name="now">The current time.</param>
+    public static IReadOnlyList<SmtpIpAddress> IpsReadyToBeWarmed(
+        IEnumerable<SmtpIpAddress> ips,
+        IEnumerable<DomainIpAssignment> assignments,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ips);
+        ArgumentNullException.ThrowIfNull(assignments);
+        var byIp = assignments
+            .Where(a => a.SmtpIpAddressId is not null && IsNotExpired(a, now))
+            .ToLookup(a => a.SmtpIpAddressId!.Value);
+        return ips
+            .Where(ip => ip.Status == SmtpIpAddressStatus.Warming
+                && byIp[ip.Id].Any(a => a.WarmupState == WarmupState.Warmed)
+                && !byIp[ip.Id].Any(a => a.WarmupState == WarmupState.Warming))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The IPs unused for at least <paramref name="unusedDays"/> whole days, which need warming again before they
+    /// carry production volume. Looked at: IPs in <c>available</c>, <c>assigned</c>, <c>warmed</c> and <c>degraded</c>
+    /// (<c>warming</c> is already warming; <c>quarantined</c> and <c>burned</c> belong to the reputation policy). Last
+    /// use is the latest <c>last_sent</c> of the IP's assignments of any status, or the IP's <c>created</c> when none
+    /// has sent. <see cref="WarmupRewarmRecommendation.CanApply"/> tells whether the IP lifecycle allows the move to
+    /// <c>warming</c> from the IP's status (it does not from <c>warmed</c>).
+    /// </summary>
+    /// <param name="ips">The IPs to look at.</param>
+    /// <param name="assignments">Their assignments (of any status).</param>
+    /// <param name="unusedDays">The number of unused days after which an IP needs warming again, at least 1.</param>
+    /// <param name="now">The current time.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="unusedDays"/> is below 1.</exception>
+    public static IReadOnlyList<WarmupRewarmRecommendation> IpsNeedingRewarm(
+        IEnumerable<SmtpIpAddress> ips,
+        IEnumerable<DomainIpAssignment> assignments,
+        int unusedDays,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ips);
+        ArgumentNullException.ThrowIfNull(assignments);
+        ArgumentOutOfRangeException.ThrowIfLessThan(unusedDays, 1);
+        var lastSent = assignments
+            .Where(a => a.SmtpIpAddressId is not null && a.LastSent is not null)
+            .GroupBy(a => a.SmtpIpAddressId!.Value)
+            .ToDictionary(g => g.Key, g => g.Max(a => a.LastSent!.Value));
+        var result = new List<WarmupRewarmRecommendation>();
+        foreach (var ip in ips)
+        {
+            if (ip.Status is not (SmtpIpAddressStatus.Available or SmtpIpAddressStatus.Assigned or SmtpIpAddressStatus.Warmed or SmtpIpAddressStatus.Degraded))
+            {
+                continue;
+            }
+
+            var neverSent = !lastSent.TryGetValue(ip.Id, out var lastUsed);
+            if (neverSent)
+            {
+                lastUsed = ip.Created;
+            }
+
+            var idleDays = (now - lastUsed).Ticks / TimeSpan.TicksPerDay;
+            if (idleDays < unusedDays)
+            {
+                continue;
+            }
+
+            var canApply = SmtpIpAddressLifecycle.Definition.CanTransition(ip.Status, SmtpIpAddressStatus.Warming);
+            var since = neverSent ? "has never sent (created " + lastUsed.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + ")"
+                : "last sent " + lastUsed.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            var explanation = $"unused for {idleDays} days (limit {unusedDays}): {since}"
+                + (canApply ? "" : $"; the IP lifecycle has no move from '{ip.Status.ToDatabaseValue()}' to 'warming', so it is reported, not applied");
+            result.Add(new WarmupRewarmRecommendation(ip, lastUsed, neverSent, (int)Math.Min(idleDays, int.MaxValue), canApply, explanation));
+        }
+
+        return result;
+    }
+}
+
+/// <summary>An IP that went unused long enough to need warming again (see <see cref="WarmupPlanner.IpsNeedingRewarm"/>).</summary>
+/// <param name="Ip">The IP as read; its status is the one the apply step expects (compare-and-set).</param>
+/// <param name="LastUsed">The latest <c>last_sent</c> of its assignments, or its <c>created</c> when <paramref name="NeverSent"/>.</param>
+/// <param name="NeverSent">Whether no assignment of the IP has a <c>last_sent</c>.</param>
+/// <param name="UnusedDays">Whole days since <paramref name="LastUsed"/>.</param>
+/// <param name="CanApply">Whether the IP lifecycle allows the move to <c>warming</c> from the IP's status.</param>
+/// <param name="Explanation">Why, in words, for logs and operators.</param>
+public sealed record WarmupRewarmRecommendation(SmtpIpAddress Ip, DateTimeOffset LastUsed, bool NeverSent, int UnusedDays, bool CanApply, string Explanation);
+
+/// <summary>A write the warmup service lost to a concurrent change (compare-and-set), or whose row was gone.</summary>
+/// <param name="Entity">The entity, <c>SmtpIpAddress</c> or <c>DomainIpAssignment</c>.</param>
+/// <param name="Id">The row's id.</param>
+/// <param name="Reason">What happened, from the exception (no values beyond ids and statuses).</param>
+public sealed record WarmupLostRace(string Entity, string Id, string Reason);
+
+/// <summary>The outcome of <see cref="IWarmupService.AdvanceCompletedAsync"/>.</summary>
+/// <param name="AssignmentsWarmed">Assignments moved from warmup state <c>warming</c> to <c>warmed</c>, as stored.</param>
+/// <param name="IpsWarmed">IPs moved from <c>warming</c> to <c>warmed</c>, as stored.</param>
+/// <param name="LostRaces">Moves not made because the row changed (or vanished) since it was read.</param>
+public sealed record WarmupAdvanceResult(
+    IReadOnlyList<DomainIpAssignment> AssignmentsWarmed,
+    IReadOnlyList<SmtpIpAddress> IpsWarmed,
+    IReadOnlyList<WarmupLostRace> LostRaces);
+
+/// <summary>The outcome of <see cref="IWarmupService.ApplyRewarmAsync"/>.</summary>
+/// <param name="Applied">IPs moved to <c>warming</c>, as stored.</param>
+/// <param name="NotAllowed">Recommendations the IP lifecycle does not allow to apply (<see cref="WarmupRewarmRecommendation.CanApply"/> false).</param>
+/// <param name="LostRaces">Moves not made because the IP's status changed (or the row vanished) since it was read.</param>
+public sealed record WarmupRewarmResult(
+    IReadOnlyList<SmtpIpAddress> Applied,
+    IReadOnlyList<WarmupRewarmRecommendation> NotAllowed,
+    IReadOnlyList<WarmupLostRace> LostRaces);
