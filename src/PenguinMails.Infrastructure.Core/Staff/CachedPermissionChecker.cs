@@ -13,7 +13,10 @@ namespace PenguinMails.Infrastructure.Core.Staff;
 /// Freshness: <see cref="StaffAdministration"/> invalidates at once after each change; on PostgreSQL a listener
 /// invalidates on every <c>NOTIFY penguinmails_infra</c> about a staff table (from any process); the time-to-live
 /// bounds staleness when notifications are off or lost. A check that finds the snapshot stale waits for the reload; if
-/// the reload fails the check throws (it never answers from an expired snapshot).
+/// the reload fails the check throws (it never answers from an expired snapshot). On <see cref="TimeProvider.System"/>
+/// the age is read from the coarse monotonic clock (<see cref="Environment.TickCount64"/>, cheaper than the wall clock on
+/// every check), so a snapshot may expire up to 17 ms before the time-to-live, never after it; on any other
+/// <see cref="TimeProvider"/> it expires exactly at the time-to-live on that provider's UTC time.
 /// </remarks>
 public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
 {
