@@ -25,7 +25,9 @@ var job = quick
     : Job.Default.WithId("Full");                      // BenchmarkDotNet's default: until the confidence interval is tight
 var config = DefaultConfig.Instance
     .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance))
-    .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median)
+    .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, BenchmarkDotNet.Columns.StatisticColumn.Min)
+    // Exact medians and bytes per operation for docs/benchmarks.md (results/*-report-full.json).
+    .AddExporter(BenchmarkDotNet.Exporters.Json.JsonExporter.Full)
     .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
 

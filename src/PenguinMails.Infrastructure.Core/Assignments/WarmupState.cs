@@ -40,4 +40,8 @@ public static class WarmupStateExtensions
     /// </summary>
     internal static WarmupState FromDatabaseValue(string? value, string? rowKey = null) =>
         value is null ? WarmupState.Unwarmed : Map.FromDb(value, rowKey);
+
+    /// <summary>As <see cref="FromDatabaseValue(string?, string?)"/>, with the row key formatted only for the error.</summary>
+    internal static WarmupState FromDatabaseValue(string? value, RowKey rowKey) =>
+        value is null ? WarmupState.Unwarmed : Map.FromDb(value, rowKey);
 }

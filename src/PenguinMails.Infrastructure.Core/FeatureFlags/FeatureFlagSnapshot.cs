@@ -8,17 +8,18 @@ namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 /// </summary>
 public sealed class FeatureFlagSnapshot
 {
-    private readonly FrozenDictionary<string, FeatureFlag> _byKey;
+    // Each flag with its key's precomputed rollout-hash prefix, so an evaluation hashes only the subject's 36 bytes.
+    private readonly FrozenDictionary<string, Entry> _byKey;
 
-    private FeatureFlagSnapshot(FrozenDictionary<string, FeatureFlag> byKey, DateTimeOffset loadedAt)
+    private FeatureFlagSnapshot(Dictionary<string, FeatureFlag> byKey, DateTimeOffset loadedAt)
     {
-        _byKey = byKey;
+        _byKey = byKey.ToFrozenDictionary(p => p.Key, p => new Entry(p.Value), StringComparer.Ordinal);
         LoadedAt = loadedAt;
         Flags = [.. byKey.Values.OrderBy(f => f.Key, StringComparer.Ordinal)];
     }
 
     /// <summary>A snapshot without flags (every key is unknown, so every flag is off).</summary>
-    public static FeatureFlagSnapshot Empty { get; } = new(FrozenDictionary<string, FeatureFlag>.Empty, DateTimeOffset.MinValue);
+    public static FeatureFlagSnapshot Empty { get; } = new(new Dictionary<string, FeatureFlag>(StringComparer.Ordinal), DateTimeOffset.MinValue);
 
     /// <summary>When the flags were read (from the provider's <see cref="TimeProvider"/>).</summary>
     public DateTimeOffset LoadedAt { get; }
@@ -46,7 +47,7 @@ public sealed class FeatureFlagSnapshot
             }
         }
 
-        return new FeatureFlagSnapshot(map.ToFrozenDictionary(StringComparer.Ordinal), loadedAt);
+        return new FeatureFlagSnapshot(map, loadedAt);
     }
 
     /// <summary>This snapshot with one flag added or replaced (matched by key).</summary>
@@ -55,8 +56,14 @@ public sealed class FeatureFlagSnapshot
     public FeatureFlagSnapshot With(FeatureFlag flag, DateTimeOffset loadedAt)
     {
         ArgumentNullException.ThrowIfNull(flag);
-        var map = new Dictionary<string, FeatureFlag>(_byKey, StringComparer.Ordinal) { [flag.Key] = flag };
-        return new FeatureFlagSnapshot(map.ToFrozenDictionary(StringComparer.Ordinal), loadedAt);
+        var map = new Dictionary<string, FeatureFlag>(_byKey.Count + 1, StringComparer.Ordinal);
+        foreach (var entry in _byKey)
+        {
+            map.Add(entry.Key, entry.Value.Flag);
+        }
+
+        map[flag.Key] = flag;
+        return new FeatureFlagSnapshot(map, loadedAt);
     }
 
     /// <summary>The flag with this key, or null.</summary>
@@ -64,7 +71,7 @@ public sealed class FeatureFlagSnapshot
     public FeatureFlag? Find(string flagKey)
     {
         ArgumentNullException.ThrowIfNull(flagKey);
-        return _byKey.GetValueOrDefault(flagKey);
+        return _byKey.TryGetValue(flagKey, out var entry) ? entry.Flag : null;
     }
 
     /// <summary>The decision for a subject, with its reason. Pure and allocation-free.</summary>
@@ -73,11 +80,12 @@ public sealed class FeatureFlagSnapshot
     public FlagDecision Explain(string flagKey, Guid subjectId)
     {
         ArgumentNullException.ThrowIfNull(flagKey);
-        if (!_byKey.TryGetValue(flagKey, out var flag))
+        if (!_byKey.TryGetValue(flagKey, out var entry))
         {
             return new FlagDecision(FlagDecisionReason.UnknownFlag, 0, 0);
         }
 
+        var flag = entry.Flag;
         if (!flag.IsEnabled)
         {
             return new FlagDecision(FlagDecisionReason.Disabled, 0, flag.RolloutPercentage);
@@ -88,9 +96,16 @@ public sealed class FeatureFlagSnapshot
             return new FlagDecision(FlagDecisionReason.RolloutZero, 0, 0);
         }
 
-        var bucket = RolloutBucket.Compute(flag.Key, subjectId);
+        var bucket = RolloutBucket.Compute(entry.Key, subjectId);
         return RolloutBucket.IsOn(true, flag.RolloutPercentage, bucket)
             ? new FlagDecision(FlagDecisionReason.InRollout, bucket, flag.RolloutPercentage)
             : new FlagDecision(FlagDecisionReason.OutOfRollout, bucket, flag.RolloutPercentage);
+    }
+
+    private sealed class Entry(FeatureFlag flag)
+    {
+        public FeatureFlag Flag { get; } = flag;
+
+        public RolloutKey Key { get; } = RolloutKey.Create(flag.Key);
     }
 }

@@ -15,6 +15,7 @@ namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 public static class RolloutBucket
 {
     private const int StackLimit = 512;
+    private const int GuidLength = 36;
 
     /// <summary>The bucket, 1..100, of <paramref name="subjectId"/> for <paramref name="flagKey"/>.</summary>
     /// <param name="flagKey">The flag key.</param>
@@ -32,9 +33,25 @@ public static class RolloutBucket
     public static int Compute(string flagKey, Guid subjectId)
     {
         ArgumentNullException.ThrowIfNull(flagKey);
-        Span<char> id = stackalloc char[36];
+        Span<char> id = stackalloc char[GuidLength];
         subjectId.TryFormat(id, out _, "D");
         return Compute(flagKey.AsSpan(), id);
+    }
+
+    /// <summary>
+    /// The bucket of a GUID subject from a flag key's precomputed hash prefix: the same bytes and the same hash as
+    /// <see cref="Compute(string, Guid)"/>, without re-encoding the key. The GUID is formatted straight to UTF-8.
+    /// </summary>
+    internal static int Compute(in RolloutKey key, Guid subjectId)
+    {
+        // The key's 0..3 pending bytes, then the 36 UTF-8 bytes of the GUID ("D": lowercase with hyphens).
+        Span<byte> buffer = stackalloc byte[RolloutKey.MaxPending + GuidLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, key.Pending);
+        subjectId.TryFormat(buffer[key.PendingLength..], out _, "D");
+        var data = buffer[..(key.PendingLength + GuidLength)];
+        var blocks = data.Length & ~3;
+        var h = MurmurBlocks(key.State, data[..blocks]);
+        return (int)(MurmurFinish(h, data[blocks..], key.Length + GuidLength) % 100) + 1;
     }
 
     /// <summary>The bucket, 1..100, from character spans.</summary>
@@ -76,22 +93,30 @@ public static class RolloutBucket
     /// <param name="seed">The seed.</param>
     public static uint MurmurHash3X86Hash32(ReadOnlySpan<byte> data, uint seed)
     {
-        const uint c1 = 0xcc9e2d51;
-        const uint c2 = 0x1b873593;
-        var h = seed;
-        var blocks = data.Length / 4;
-        for (var i = 0; i < blocks; i++)
+        var blocks = data.Length & ~3;
+        return MurmurFinish(MurmurBlocks(seed, data[..blocks]), data[blocks..], data.Length);
+    }
+
+    /// <summary>The MurmurHash3 x86_32 body: mixes whole 4-byte little-endian blocks into <paramref name="h"/>.</summary>
+    internal static uint MurmurBlocks(uint h, ReadOnlySpan<byte> blocks)
+    {
+        for (var i = 0; i + 4 <= blocks.Length; i += 4)
         {
-            var k = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(i * 4, 4));
-            k *= c1;
+            var k = BinaryPrimitives.ReadUInt32LittleEndian(blocks[i..]);
+            k *= C1;
             k = BitOperations.RotateLeft(k, 15);
-            k *= c2;
+            k *= C2;
             h ^= k;
             h = BitOperations.RotateLeft(h, 13);
             h = (h * 5) + 0xe6546b64;
         }
 
-        var tail = data[(blocks * 4)..];
+        return h;
+    }
+
+    /// <summary>The MurmurHash3 x86_32 tail (0..3 bytes) and finalisation over <paramref name="totalLength"/> bytes.</summary>
+    internal static uint MurmurFinish(uint h, ReadOnlySpan<byte> tail, int totalLength)
+    {
         uint t = 0;
         switch (tail.Length)
         {
@@ -103,19 +128,67 @@ public static class RolloutBucket
                 goto case 1;
             case 1:
                 t ^= tail[0];
-                t *= c1;
+                t *= C1;
                 t = BitOperations.RotateLeft(t, 15);
-                t *= c2;
+                t *= C2;
                 h ^= t;
                 break;
         }
 
-        h ^= (uint)data.Length;
+        h ^= (uint)totalLength;
         h ^= h >> 16;
         h *= 0x85ebca6b;
         h ^= h >> 13;
         h *= 0xc2b2ae35;
         h ^= h >> 16;
         return h;
+    }
+
+    private const uint C1 = 0xcc9e2d51;
+    private const uint C2 = 0x1b873593;
+}
+
+/// <summary>
+/// A flag key's part of the rollout hash, computed once per snapshot: MurmurHash3's state after the whole 4-byte
+/// blocks of <c>UTF-8(flagKey + ":")</c>, and the 0..3 bytes left over (little-endian in <see cref="Pending"/>).
+/// </summary>
+internal readonly struct RolloutKey
+{
+    /// <summary>The most bytes a prefix leaves pending.</summary>
+    public const int MaxPending = 3;
+
+    private RolloutKey(uint state, uint pending, int pendingLength, int length)
+    {
+        State = state;
+        Pending = pending;
+        PendingLength = pendingLength;
+        Length = length;
+    }
+
+    /// <summary>The hash state after the prefix's whole blocks (seed 0).</summary>
+    public uint State { get; }
+
+    /// <summary>The prefix's trailing bytes (fewer than 4), little-endian.</summary>
+    public uint Pending { get; }
+
+    /// <summary>How many bytes <see cref="Pending"/> holds.</summary>
+    public int PendingLength { get; }
+
+    /// <summary>The prefix's length in bytes.</summary>
+    public int Length { get; }
+
+    /// <summary>The prefix state of <paramref name="flagKey"/>.</summary>
+    public static RolloutKey Create(string flagKey)
+    {
+        var bytes = Encoding.UTF8.GetBytes(flagKey + ":");
+        var blocks = bytes.Length & ~3;
+        var state = RolloutBucket.MurmurBlocks(0, bytes.AsSpan(0, blocks));
+        uint pending = 0;
+        for (var i = bytes.Length - 1; i >= blocks; i--)
+        {
+            pending = (pending << 8) | bytes[i];
+        }
+
+        return new RolloutKey(state, pending, bytes.Length - blocks, bytes.Length);
     }
 }

@@ -72,4 +72,8 @@ internal sealed class DbEnumMap<TEnum>
     /// <summary>Reads a database string; an unknown string or NULL is an error naming table, column and value.</summary>
     public TEnum FromDb(string? db, string? rowKey = null) =>
         TryFromDb(db, out var value) ? value : throw new UnknownDatabaseValueException(Table, Column, db, rowKey);
+
+    /// <summary>As <see cref="FromDb(string?, string?)"/>, with the row key formatted only for the error.</summary>
+    public TEnum FromDb(string? db, RowKey rowKey) =>
+        TryFromDb(db, out var value) ? value : throw new UnknownDatabaseValueException(Table, Column, db, rowKey.ToString());
 }

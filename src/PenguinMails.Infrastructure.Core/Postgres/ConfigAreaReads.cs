@@ -1,22 +1,23 @@
 using System.Text.Json;
 using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
 /// <summary>Reads by ordinal for columns the configuration entities treat as required (NULL is an error naming table, column and row).</summary>
 internal static class ConfigAreaReads
 {
-    public static bool RequiredBool(this NpgsqlDataReader r, int i, string table, string rowKey) =>
-        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey) : r.GetBoolean(i);
+    public static bool RequiredBool(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
+        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetBoolean(i);
 
-    public static int RequiredInt(this NpgsqlDataReader r, int i, string table, string rowKey) =>
-        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey) : r.GetInt32(i);
+    public static int RequiredInt(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
+        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetInt32(i);
 
-    public static string RequiredText(this NpgsqlDataReader r, int i, string table, string rowKey) =>
-        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey) : r.GetString(i);
+    public static string RequiredText(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
+        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetString(i);
 
-    public static Guid RequiredUuid(this NpgsqlDataReader r, int i, string table, string rowKey) =>
-        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey) : r.GetGuid(i);
+    public static Guid RequiredUuid(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
+        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetGuid(i);
 
     /// <summary>A JSONB column as an owned <see cref="JsonElement"/>; SQL NULL is null.</summary>
     public static JsonElement? JsonOrNull(this NpgsqlDataReader r, int i)

@@ -55,7 +55,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
 
     /// <inheritdoc />
     public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<DomainIpAssignment>> ListAsync(
@@ -106,7 +106,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         {
             var stored = await _db.ExecuteAsync(
                     Entity,
-                    row.Id.ToString(),
+                    row.Id,
                     _insert,
                     row,
                     static (p, v) =>
@@ -142,7 +142,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                assignment.Id.ToString(),
+                assignment.Id,
                 _update,
                 (assignment, now),
                 static (p, s) =>
@@ -177,7 +177,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var next = DomainIpAssignmentLifecycle.Apply(current, newStatus, now);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _changeStatus,
                 (current, next, now),
                 static (p, s) =>
@@ -208,7 +208,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var next = WarmupStateLifecycle.Apply(current, newState, now);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _changeWarmup,
                 (current, next, now),
                 static (p, s) =>
@@ -235,7 +235,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
     public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
@@ -277,7 +277,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
     internal static DomainIpAssignment Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new DomainIpAssignment
         {
             Id = new DomainIpAssignmentId(id),

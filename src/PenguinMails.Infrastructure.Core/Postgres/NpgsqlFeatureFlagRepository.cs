@@ -51,7 +51,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
 
     /// <inheritdoc />
     public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
@@ -111,7 +111,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                flag.Id.ToString(),
+                flag.Id,
                 _insert,
                 (flag, now),
                 static (p, s) =>
@@ -140,7 +140,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                flag.Id.ToString(),
+                flag.Id,
                 _update,
                 (flag, now),
                 static (p, s) =>
@@ -179,7 +179,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
     public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
@@ -193,7 +193,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
     internal static FeatureFlag Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new FeatureFlag
         {
             Id = new FeatureFlagId(id),

@@ -48,7 +48,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
@@ -106,7 +106,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                permission.Id.ToString(),
+                permission.Id,
                 _insert,
                 (permission, now),
                 static (p, s) =>
@@ -137,7 +137,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         EntityValidation.EnsureValid(changed);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _update,
                 (current, changed),
                 static (p, s) =>
@@ -162,7 +162,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Int(id),
@@ -188,13 +188,13 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     internal static Permission Read(NpgsqlDataReader r)
     {
         var id = r.GetInt32(0);
-        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = new RowKey(id);
         return new Permission
         {
             Id = new PermissionId(id),
-            Name = r.TextOrNull(1) ?? throw new UnknownDatabaseValueException(Permission.TableName, "name", null, key),
+            Name = r.TextOrNull(1) ?? throw new UnknownDatabaseValueException(Permission.TableName, "name", null, key.ToString()),
             Description = r.TextOrNull(2),
-            Category = r.TextOrNull(3) ?? throw new UnknownDatabaseValueException(Permission.TableName, "category", null, key),
+            Category = r.TextOrNull(3) ?? throw new UnknownDatabaseValueException(Permission.TableName, "category", null, key.ToString()),
             Created = r.RequiredTimestamp(4, Permission.TableName, key),
         };
     }

@@ -62,7 +62,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
 
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
@@ -127,7 +127,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                ip.Id.ToString(),
+                ip.Id,
                 _insert,
                 (ip, now),
                 static (p, s) =>
@@ -159,7 +159,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                ip.Id.ToString(),
+                ip.Id,
                 _update,
                 (ip, now),
                 static (p, s) =>
@@ -191,7 +191,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         var next = SmtpIpAddressLifecycle.Apply(current, newStatus, now);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _changeStatus,
                 (current, next, now),
                 static (p, s) =>
@@ -220,7 +220,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                id.ToString(),
+                id,
                 _adjust,
                 (id, delta, now),
                 static (p, s) =>
@@ -247,7 +247,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     public Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
@@ -343,17 +343,17 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     internal static SmtpIpAddress Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new SmtpIpAddress
         {
             Id = new SmtpIpAddressId(id),
             VpsInstanceId = r.UuidOrNull(1) is { } vps ? new VpsInstanceId(vps) : null,
-            IpAddress = r.TextOrNull(2) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "ip_address", null, key),
+            IpAddress = r.TextOrNull(2) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "ip_address", null, key.ToString()),
             Status = SmtpIpAddressStatusExtensions.Map.FromDb(r.TextOrNull(3), key),
             ReputationState = r.TextOrNull(4) is { } rs ? ReputationStateExtensions.Map.FromDb(rs, key) : null,
             ApproximateCost = r.DecimalOrNull(5),
             LastReputationCheck = r.TimestampOrNull(6),
-            AssignedCount = r.IntOrNull(7) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "assigned_count", null, key),
+            AssignedCount = r.IntOrNull(7) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "assigned_count", null, key.ToString()),
             ProviderBlacklistStatus = r.TextOrNull(8) is { } json ? ProviderBlacklistStatus.FromJson(json) : null,
             Created = r.RequiredTimestamp(9, SmtpIpAddress.TableName, key),
             Updated = r.RequiredTimestamp(10, SmtpIpAddress.TableName, key),

@@ -50,7 +50,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
 
     /// <inheritdoc />
     public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, userId.ToString(), _selectById, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, userId, _selectById, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -101,7 +101,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                member.UserId.ToString(),
+                member.UserId,
                 _insert,
                 (member, now),
                 static (p, s) =>
@@ -126,7 +126,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                member.UserId.ToString(),
+                member.UserId,
                 _update,
                 (member, now),
                 static (p, s) =>
@@ -149,7 +149,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            userId.ToString(),
+            userId,
             _delete,
             userId.Value,
             static (p, id) => p.Uuid(id),
@@ -161,7 +161,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            userId.ToString(),
+            userId,
             _permissionNames,
             userId.Value,
             static (p, id) => p.Uuid(id),
@@ -199,7 +199,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
     private static StaffMember Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new StaffMember
         {
             UserId = new UserId(id),

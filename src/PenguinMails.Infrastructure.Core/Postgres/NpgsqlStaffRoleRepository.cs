@@ -62,7 +62,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<StaffRole?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
@@ -114,7 +114,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                role.Id.ToString(),
+                role.Id,
                 _insert,
                 (role, now),
                 static (p, s) =>
@@ -144,7 +144,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         EntityValidation.EnsureValid(changed);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _update,
                 (current, changed),
                 static (p, s) =>
@@ -167,7 +167,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Int(id),
@@ -216,7 +216,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     public async Task<IReadOnlyList<Permission>> ListPermissionsAsync(StaffRoleId roleId, CancellationToken cancellationToken = default) =>
         await _db.ExecuteAsync(
                 GrantEntity,
-                roleId.ToString(),
+                roleId,
                 _permissionsOf,
                 roleId.Value,
                 static (p, id) => p.Int(id),
@@ -234,11 +234,11 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     private static StaffRole Read(NpgsqlDataReader r)
     {
         var id = r.GetInt32(0);
-        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = new RowKey(id);
         return new StaffRole
         {
             Id = new StaffRoleId(id),
-            Name = r.TextOrNull(1) ?? throw new UnknownDatabaseValueException(StaffRole.TableName, "name", null, key),
+            Name = r.TextOrNull(1) ?? throw new UnknownDatabaseValueException(StaffRole.TableName, "name", null, key.ToString()),
             Description = r.TextOrNull(2),
             Created = r.RequiredTimestamp(3, StaffRole.TableName, key),
         };

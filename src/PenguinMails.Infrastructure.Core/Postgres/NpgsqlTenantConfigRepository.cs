@@ -56,7 +56,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, tenantId.ToString(), _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -89,7 +89,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     {
         ArgumentNullException.ThrowIfNull(config);
         EntityValidation.EnsureValid(config);
-        var stored = await _db.ExecuteAsync(Entity, config.TenantId.ToString(), _insert, (config, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Entity, config.TenantId, _insert, (config, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -101,7 +101,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         EntityValidation.EnsureValid(config);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                config.TenantId.ToString(),
+                config.TenantId,
                 _update,
                 (config, now: StoreClock.Now(_time)),
                 static (p, s) =>
@@ -121,7 +121,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            tenantId.ToString(),
+            tenantId,
             _delete,
             tenantId.Value,
             static (p, id) => p.Uuid(id),
@@ -156,7 +156,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     {
         const string T = TenantConfig.TableName;
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new TenantConfig
         {
             TenantId = new TenantId(id),
@@ -178,7 +178,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     }
 
     /// <summary>Reads the address JSON; an unreadable one is reported with the row key and the start of the value.</summary>
-    internal static BillingAddress ReadBillingAddress(string json, string rowKey)
+    internal static BillingAddress ReadBillingAddress(string json, RowKey rowKey)
     {
         try
         {
@@ -186,7 +186,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         }
         catch (UnknownDatabaseValueException ex)
         {
-            throw new UnknownDatabaseValueException(TenantConfig.TableName, BillingAddress.ColumnName, JsonColumn.Snippet(json), rowKey, ex.InnerException ?? ex);
+            throw new UnknownDatabaseValueException(TenantConfig.TableName, BillingAddress.ColumnName, JsonColumn.Snippet(json), rowKey.ToString(), ex.InnerException ?? ex);
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
 
     /// <inheritdoc />
     public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, tenantId.ToString(), _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -84,7 +84,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     {
         ArgumentNullException.ThrowIfNull(policies);
         EntityValidation.EnsureValid(policies);
-        var stored = await _db.ExecuteAsync(Entity, policies.TenantId.ToString(), _insert, (policies, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Entity, policies.TenantId, _insert, (policies, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -96,7 +96,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         EntityValidation.EnsureValid(policies);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                policies.TenantId.ToString(),
+                policies.TenantId,
                 _update,
                 (policies, now: StoreClock.Now(_time)),
                 static (p, s) =>
@@ -116,7 +116,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            tenantId.ToString(),
+            tenantId,
             _delete,
             tenantId.Value,
             static (p, id) => p.Uuid(id),
@@ -150,7 +150,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     {
         const string T = TenantPolicies.TableName;
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new TenantPolicies
         {
             TenantId = new TenantId(id),

@@ -45,11 +45,11 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
 
     /// <inheritdoc />
     public Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, userId.ToString(), _selectByUser, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, userId, _selectByUser, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<UserPreferences> AddAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
@@ -59,7 +59,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                preferences.Id.ToString(),
+                preferences.Id,
                 _insert,
                 (preferences, now),
                 static (p, s) =>
@@ -91,7 +91,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                preferences.Id.ToString(),
+                preferences.Id,
                 _update,
                 (preferences, now),
                 static (p, s) =>
@@ -133,7 +133,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
     public Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
@@ -148,7 +148,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
     {
         const string T = UserPreferences.TableName;
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new UserPreferences
         {
             Id = new UserPreferencesId(id),

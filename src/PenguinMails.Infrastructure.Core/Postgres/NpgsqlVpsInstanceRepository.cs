@@ -54,7 +54,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
 
     /// <inheritdoc />
     public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id.ToString(), _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
@@ -114,7 +114,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                vps.Id.ToString(),
+                vps.Id,
                 _insert,
                 (vps, now),
                 static (p, s) =>
@@ -148,7 +148,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                vps.Id.ToString(),
+                vps.Id,
                 _update,
                 (vps, now),
                 static (p, s) =>
@@ -188,7 +188,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         var fromSnapshot = VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt);
         var stored = await _db.ExecuteAsync(
                 Entity,
-                current.Id.ToString(),
+                current.Id,
                 _changeStatus,
                 (current, next, now, fromSnapshot),
                 static (p, s) =>
@@ -217,7 +217,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
     public Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
             Entity,
-            id.ToString(),
+            id,
             _delete,
             id.Value,
             static (p, id) => p.Uuid(id),
@@ -257,7 +257,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
     internal static VpsInstance Read(NpgsqlDataReader r)
     {
         var id = r.GetGuid(0);
-        var key = id.ToString("D");
+        var key = new RowKey(id);
         return new VpsInstance
         {
             Id = new VpsInstanceId(id),

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -50,8 +51,8 @@ internal static class Reads
         r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 
     /// <summary>A column the entity treats as required: NULL is an error naming table, column and row.</summary>
-    public static DateTimeOffset RequiredTimestamp(this NpgsqlDataReader r, int i, string table, string rowKey) =>
-        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey) : r.GetFieldValue<DateTimeOffset>(i);
+    public static DateTimeOffset RequiredTimestamp(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
+        r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetFieldValue<DateTimeOffset>(i);
 
     public static string? RawText(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

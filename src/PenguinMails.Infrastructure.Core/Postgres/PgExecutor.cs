@@ -36,9 +36,13 @@ internal sealed class PgExecutor
     public bool InTransaction => _transaction is not null;
 
     /// <summary>Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds, and reads with <paramref name="read"/>.</summary>
-    public async Task<TResult> ExecuteAsync<TState, TResult>(
+    /// <remarks>
+    /// <paramref name="id"/> names the row in error messages; it is formatted (its own <c>ToString()</c>, a typed id's
+    /// text) only when an error is translated, so a successful call never formats it.
+    /// </remarks>
+    public async Task<TResult> ExecuteAsync<TKey, TState, TResult>(
         string entity,
-        string id,
+        TKey id,
         string sql,
         TState state,
         Action<NpgsqlParameterCollection, TState> bind,
@@ -82,7 +86,7 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id, cancellationToken));
+            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", cancellationToken));
             InfraTelemetry.Failed(activity, translated);
             if (ReferenceEquals(translated, ex))
             {

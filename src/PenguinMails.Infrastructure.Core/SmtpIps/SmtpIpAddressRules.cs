@@ -21,29 +21,33 @@ internal static class SmtpIpAddressRules
     /// </summary>
     public static void EnsureImportable(IReadOnlyCollection<SmtpIpAddress> ips)
     {
-        var errors = new List<FieldError>();
-        var ids = new Dictionary<Guid, int>();
-        var addresses = new Dictionary<(Guid?, string), int>();
+        // Allocation per row is kept to the entity's own Validate(): the row prefix ("[3].") is built only for a row with
+        // an error, and both duplicate maps are sized once for the whole batch.
+        List<FieldError>? errors = null;
+        var ids = new Dictionary<Guid, int>(ips.Count);
+        var addresses = new Dictionary<(Guid?, string), int>(ips.Count);
         var index = 0;
         foreach (var ip in ips)
         {
-            var prefix = $"[{index}].";
             if (ip is null)
             {
-                errors.Add(new FieldError($"[{index}]", "required", $"[{index}] must not be null."));
+                (errors ??= []).Add(new FieldError($"[{index}]", "required", $"[{index}] must not be null."));
                 index++;
                 continue;
             }
 
-            errors.AddRange(InsertErrors(ip, prefix));
+            string? prefix = null;
+            AddInsertErrors(ref errors, ip, index, ref prefix);
             if (!ids.TryAdd(ip.Id.Value, index))
             {
-                errors.Add(new FieldError(prefix + "id", "duplicate", $"{prefix}id repeats the id of row [{ids[ip.Id.Value]}]."));
+                prefix ??= Prefix(index);
+                (errors ??= []).Add(new FieldError(prefix + "id", "duplicate", $"{prefix}id repeats the id of row [{ids[ip.Id.Value]}]."));
             }
 
             if (ip.IpAddress is not null && !addresses.TryAdd((ip.VpsInstanceId?.Value, ip.IpAddress), index))
             {
-                errors.Add(
+                prefix ??= Prefix(index);
+                (errors ??= []).Add(
                     new FieldError(
                         prefix + "ip_address",
                         "duplicate",
@@ -55,11 +59,13 @@ internal static class SmtpIpAddressRules
             index++;
         }
 
-        if (errors.Count > 0)
+        if (errors is { Count: > 0 })
         {
             throw new EntityValidationException(Entity, errors);
         }
     }
+
+    private static string Prefix(int index) => $"[{index}].";
 
     /// <summary>The error of an <c>assigned_count</c> change that would leave 0..<see cref="int.MaxValue"/>, or null.</summary>
     public static EntityValidationException? AssignedCountError(int current, int delta)
@@ -89,17 +95,46 @@ internal static class SmtpIpAddressRules
             errors.Add(prefix.Length == 0 ? e : new FieldError(prefix + e.Field, e.Rule, prefix + e.Message));
         }
 
-        if (ip.Status != SmtpIpAddressLifecycle.Definition.Initial && SmtpIpAddressStatusExtensions.Map.IsDefined(ip.Status))
+        if (!IsInitialOrUndefined(ip.Status))
         {
-            errors.Add(
-                new FieldError(
-                    prefix + "status",
-                    "initial",
-                    $"{prefix}status of a new IP must be '{SmtpIpAddressLifecycle.Definition.NameOf(SmtpIpAddressLifecycle.Definition.Initial)}'."
-                )
-            );
+            errors.Add(NotInitial(prefix));
         }
 
         return errors;
     }
+
+    // The batch form of InsertErrors: appends to a list created at the first error, prefixed with "[index]."; no
+    // allocation beyond Validate() for a valid row.
+    private static void AddInsertErrors(ref List<FieldError>? errors, SmtpIpAddress ip, int index, ref string? prefix)
+    {
+        var found = ip.Validate();
+        var notInitial = !IsInitialOrUndefined(ip.Status);
+        if (found.Count == 0 && !notInitial)
+        {
+            return;
+        }
+
+        prefix ??= Prefix(index);
+        errors ??= [];
+        for (var i = 0; i < found.Count; i++)
+        {
+            var e = found[i];
+            errors.Add(new FieldError(prefix + e.Field, e.Rule, prefix + e.Message));
+        }
+
+        if (notInitial)
+        {
+            errors.Add(NotInitial(prefix));
+        }
+    }
+
+    private static bool IsInitialOrUndefined(SmtpIpAddressStatus status) =>
+        status == SmtpIpAddressLifecycle.Definition.Initial || !SmtpIpAddressStatusExtensions.Map.IsDefined(status);
+
+    private static FieldError NotInitial(string prefix) =>
+        new(
+            prefix + "status",
+            "initial",
+            $"{prefix}status of a new IP must be '{SmtpIpAddressLifecycle.Definition.NameOf(SmtpIpAddressLifecycle.Definition.Initial)}'."
+        );
 }

@@ -28,6 +28,39 @@ public sealed class RolloutBucketTests
         Assert.Equal(expected, RolloutBucket.MurmurHash3X86Hash32(Encoding.UTF8.GetBytes(text), seed));
     }
 
+    [Theory]
+    // Keys whose "key:" prefix leaves 0, 1, 2 and 3 bytes past the last whole 4-byte block, and a multi-byte UTF-8 key.
+    [InlineData("abc")]
+    [InlineData("abcd")]
+    [InlineData("abcde")]
+    [InlineData("abcdef")]
+    [InlineData("new-dashboard")]
+    [InlineData("déjà-vu")]
+    public void Compute_PrecomputedKeyPrefix_EqualsStringForm(string flagKey)
+    {
+        var key = RolloutKey.Create(flagKey);
+        for (var i = 0; i < 500; i++)
+        {
+            var id = Guid.NewGuid();
+            Assert.Equal(RolloutBucket.Compute(flagKey, id.ToString("D")), RolloutBucket.Compute(key, id));
+        }
+    }
+
+    [Fact]
+    public void Explain_SnapshotEvaluation_EqualsComputeForEveryKeyLength()
+    {
+        var keys = new[] { "a", "ab", "abc", "abcd", "abcde", "new-dashboard", "ünïcode-flag" };
+        var snapshot = FeatureFlagSnapshot.Create(keys.Select(k => new FeatureFlag { Key = k, IsEnabled = true, RolloutPercentage = 50 }), DateTimeOffset.UnixEpoch);
+        for (var i = 0; i < 200; i++)
+        {
+            var id = Guid.NewGuid();
+            foreach (var k in keys)
+            {
+                Assert.Equal(RolloutBucket.Compute(k, id.ToString("D")), snapshot.Explain(k, id).Bucket);
+            }
+        }
+    }
+
     [Fact]
     public void Compute_GuidOverload_EqualsLowercaseStringForm()
     {
