@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Preferences;
@@ -17,7 +20,8 @@ public static class InMemoryStoreOptionsExtensions
 {
     /// <summary>
     /// Registers every repository and the unit-of-work factory over one <see cref="InMemoryInfraStore"/>: the one given,
-    /// or a new one stamped by the container's <see cref="TimeProvider"/>. No database, migrator or hosted service is
+    /// or a new one stamped by the container's <see cref="TimeProvider"/>, and the in-memory IP pool allocator
+    /// (<see cref="InMemoryIpPoolAllocator"/>). No database, migrator or hosted service is
     /// registered.
     /// </summary>
     /// <param name="options">The options being configured.</param>
@@ -49,6 +53,10 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddSingleton<ITenantConfigRepository>(sp => new InMemoryTenantConfigRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<ITenantPoliciesRepository>(sp => new InMemoryTenantPoliciesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton(new IpPoolAllocatorOverride(sp => new InMemoryIpPoolAllocator(
+                sp.GetRequiredService<InMemoryInfraStore>(),
+                sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
+                sp.GetService<ILogger<InMemoryIpPoolAllocator>>())));
         };
         return options;
     }

@@ -92,6 +92,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
 
         // [services: IpPools allocation]
+        IpPoolAllocationServiceRegistration.AddIpPoolAllocation(services);
 
         // [services: IpPools policies]
 
