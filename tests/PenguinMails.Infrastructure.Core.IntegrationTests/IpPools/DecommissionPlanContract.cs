@@ -2,6 +2,7 @@ using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 
@@ -32,12 +33,14 @@ public abstract class DecommissionPlanContract : IpPoolContractBase
         var planner = Planner(allocator);
         await planner.ScheduleAsync(vps.Id);
 
-        var ex = await Assert.ThrowsAsync<VpsDecommissionBlockedException>(() => planner.CompleteAsync(vps.Id));
+        var logger = new CapturingLogger<VpsDecommissionPlanner>();
+        var ex = await Assert.ThrowsAsync<VpsDecommissionBlockedException>(() => new VpsDecommissionPlanner(allocator, null, Store.Clock, logger).CompleteAsync(vps.Id));
 
         Assert.Equal((vps.Id, 2L), (ex.VpsInstanceId, ex.NonExpiredAssignments));
         Assert.Contains(vps.Id.ToString(), ex.Message, StringComparison.Ordinal);
         Assert.Equal(VpsInstanceStatus.ScheduledDecommission, (await Store.VpsInstances.GetAsync(vps.Id))!.Status);
         Assert.Equal(2, (await ReadIpAsync(ip.Id)).AssignedCount);
+        Assert.Equal(1, logger.Count(7025));
     }
 
     [Fact]

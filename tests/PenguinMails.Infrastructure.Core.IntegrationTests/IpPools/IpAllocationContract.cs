@@ -325,6 +325,29 @@ public sealed class InMemoryIpAllocationTests : IpAllocationContract
     }
 }
 
+public sealed class InMemoryIpAllocationLogTests
+{
+    [Fact]
+    public async Task AllocateAsync_AllocatedThenExhausted_LogsStableEventIds()
+    {
+        var store = new Testing.InMemoryInfraStore();
+        var vpsRepo = new Testing.InMemoryVpsInstanceRepository(store);
+        var vps = await vpsRepo.ChangeStatusAsync(await vpsRepo.AddAsync(new VpsInstance()), VpsInstanceStatus.Active);
+        await new Testing.InMemorySmtpIpAddressRepository(store).AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "192.0.2.1" });
+        var domain = DomainId.New();
+        store.AddDomain(domain);
+        var logger = new TestKit.CapturingLogger<Testing.InMemoryIpPoolAllocator>();
+        var allocator = new Testing.InMemoryIpPoolAllocator(store, null, logger);
+
+        await allocator.AllocateAsync(new IpAllocationRequest(domain));
+        await Assert.ThrowsAsync<IpPoolExhaustedException>(() => allocator.AllocateAsync(new IpAllocationRequest(domain)));
+
+        Assert.Equal(1, logger.Count(7000));
+        Assert.Equal(1, logger.Count(7001));
+        Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("192.0.2.1", StringComparison.Ordinal));
+    }
+}
+
 public sealed class PostgresIpAllocationTests : IpAllocationContract
 {
     public PostgresIpAllocationTests(ITestOutputHelper output) => Output = output;

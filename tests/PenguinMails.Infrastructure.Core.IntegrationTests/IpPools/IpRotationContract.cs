@@ -1,6 +1,7 @@
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 
@@ -73,6 +74,26 @@ public abstract class IpRotationContract : IpPoolContractBase
         Assert.Equal(1, result.KeptCount);
         Assert.Equal(DomainIpAssignmentStatus.Active, (await Store.DomainIpAssignments.GetAsync(due.Assignment.Id))!.Status);
         Assert.Equal(1, (await ReadIpAsync(ip.Id)).AssignedCount);
+    }
+
+    [Fact]
+    public async Task RotateAsync_KeptAndExpired_LogsStableEventIds()
+    {
+        var vps = await VpsAsync();
+        await IpAsync(vps);
+        var allocator = Allocator();
+        await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()) { Expires = Store.Clock.GetUtcNow() + Hour });
+        Store.Clock.Advance(Hour);
+        var logger = new CapturingLogger<IpRotationService>();
+
+        await new IpRotationService(allocator, null, Store.Clock, logger).RotateAsync();
+        await IpAsync(vps);
+        await new IpRotationService(allocator, null, Store.Clock, logger).RotateAsync();
+
+        Assert.Equal(1, logger.Count(7012)); // kept: no other IP the first time
+        Assert.Equal(1, logger.Count(7010)); // expired the second time
+        Assert.Equal(1, logger.Count(7011)); // ... with a replacement
+        Assert.Equal(2, logger.Count(7013));
     }
 
     [Fact]
