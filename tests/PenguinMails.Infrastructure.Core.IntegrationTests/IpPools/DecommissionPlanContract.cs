@@ -109,13 +109,13 @@ public abstract class DecommissionPlanContract : IpPoolContractBase
     public async Task ApplyAsync_AssignmentExpiredSincePlanned_StepIsStale()
     {
         var leaving = await VpsAsync();
-        await IpAsync(leaving);
+        var onLeaving = await IpAsync(leaving);
         await IpAsync(await VpsAsync());
         var allocator = Allocator();
-        var a = await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()) { ExcludeVpsInstances = [] });
-        var moving = a.Ip.VpsInstanceId == leaving.Id ? a : await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()));
+        var moving = await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()) { OnlyIps = [onLeaving.Id] });
         var planner = Planner(allocator);
         var plan = await planner.PlanAsync(leaving.Id);
+        Assert.Single(plan.Steps);
         await Store.DomainIpAssignments.ChangeStatusAsync(moving.Assignment, DomainIpAssignmentStatus.Expired);
 
         var applied = await planner.ApplyAsync(plan);
