@@ -114,6 +114,69 @@ Console.WriteLine($"assignment '{assignment.Status.ToDatabaseValue()}', warmup '
 
 // 4. Staff permissions: the first administrator, then allow and deny.
 // [sample: IpPools allocation]
+// 3b. IP pools: allocate by policy, rotate an expired assignment, plan and carry out a VPS decommission.
+Section("IP pool allocation");
+var allocator = services.GetRequiredService<IIpPoolAllocator>();
+var west = await vpsRepository.ChangeStatusAsync(
+    await vpsRepository.AddAsync(new VpsInstance { HostwindsInstanceId = "hw-" + Guid.NewGuid().ToString("N")[..8], Region = "us-west", HostwindsBillingDay = 1 }),
+    VpsInstanceStatus.Active);
+var westIp = await ipRepository.AddAsync(new SmtpIpAddress { VpsInstanceId = west.Id, IpAddress = "192.0.2.20", ReputationState = ReputationState.Good });
+westIp = await ipRepository.ChangeStatusAsync(westIp, SmtpIpAddressStatus.Warming);
+await ipRepository.ChangeStatusAsync(westIp, SmtpIpAddressStatus.Warmed);
+var shop = DomainId.New();
+await hostRows.AddDomainAsync(shop, tenant);
+var first = await allocator.AllocateAsync(new IpAllocationRequest(shop));
+var second = await allocator.AllocateAsync(new IpAllocationRequest(shop)); // spread: another VPS instance first
+foreach (var a in new[] { first, second })
+{
+    Console.WriteLine($"domain {shop} -> {a.Ip.IpAddress} ('{a.PreviousIpStatus.ToDatabaseValue()}' -> '{a.Ip.Status.ToDatabaseValue()}', assigned_count {a.Ip.AssignedCount})");
+}
+
+try
+{
+    await allocator.AllocateAsync(new IpAllocationRequest(shop) { OnlyIps = [first.Ip.Id] });
+}
+catch (IpPoolExhaustedException ex)
+{
+    Console.WriteLine($"refused ({ex.Reason}): the domain already holds that IP");
+}
+
+Section("IP rotation");
+var blog = DomainId.New();
+await hostRows.AddDomainAsync(blog, tenant);
+var shortLived = await allocator.AllocateAsync(new IpAllocationRequest(blog) { Expires = DateTimeOffset.UtcNow.AddMilliseconds(200) });
+await Task.Delay(300); // a real rotation runs on a schedule; here the assignment simply runs out
+var rotation = await services.GetRequiredService<IIpRotationService>().RotateAsync();
+foreach (var move in rotation.Moves)
+{
+    Console.WriteLine($"assignment of {move.DomainId} on {shortLived.Ip.IpAddress}: {move.Outcome}"
+        + (move.Replacement is { } r ? $", replaced by {r.Ip.IpAddress} so the domain keeps an IP" : string.Empty));
+}
+
+Section("VPS decommission");
+var leaving = await vpsRepository.ChangeStatusAsync(
+    await vpsRepository.AddAsync(new VpsInstance { HostwindsInstanceId = "hw-" + Guid.NewGuid().ToString("N")[..8], Region = "eu-central", HostwindsBillingDay = 15 }),
+    VpsInstanceStatus.Active);
+var leavingIp = await ipRepository.AddAsync(new SmtpIpAddress { VpsInstanceId = leaving.Id, IpAddress = "192.0.2.30" });
+var news = DomainId.New();
+await hostRows.AddDomainAsync(news, tenant);
+await allocator.AllocateAsync(new IpAllocationRequest(news) { OnlyIps = [leavingIp.Id] });
+var planner = services.GetRequiredService<IVpsDecommissionPlanner>();
+leaving = await planner.ScheduleAsync(leaving.Id);
+Console.WriteLine($"scheduled for {leaving.DecommissionScheduledFor:yyyy-MM-dd} (end of the billing period)");
+try
+{
+    await planner.CompleteAsync(leaving.Id);
+}
+catch (VpsDecommissionBlockedException ex)
+{
+    Console.WriteLine($"refused: {ex.NonExpiredAssignments} assignment(s) still on its IPs");
+}
+
+var plan = await planner.PlanAsync(leaving.Id);
+Console.WriteLine($"plan: {plan.PlaceableCount} of {plan.Steps.Count} assignment(s) placeable on other instances");
+var applied = await planner.ApplyAsync(plan);
+Console.WriteLine($"applied: {applied.MovedCount} moved; VPS now '{(await planner.CompleteAsync(leaving.Id)).Status.ToDatabaseValue()}'");
 
 // [sample: IpPools policies]
 // Warmup plans, the reputation policy and the cost per tenant.

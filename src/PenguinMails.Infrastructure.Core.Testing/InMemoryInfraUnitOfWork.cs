@@ -30,6 +30,9 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 {
     private bool _ended;
 
+    /// <summary>The store the unit works on (the IP pool allocator checks a unit belongs to its store).</summary>
+    internal InMemoryInfraStore Store => session.Store;
+
     public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
 
     public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(session);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -18,7 +20,8 @@ public static class InMemoryStoreOptionsExtensions
 {
     /// <summary>
     /// Registers every repository and the unit-of-work factory over one <see cref="InMemoryInfraStore"/>: the one given,
-    /// or a new one stamped by the container's <see cref="TimeProvider"/>. No database, migrator or hosted service is
+    /// or a new one stamped by the container's <see cref="TimeProvider"/>, and the in-memory IP pool allocator
+    /// (<see cref="InMemoryIpPoolAllocator"/>). No database, migrator or hosted service is
     /// registered.
     /// </summary>
     /// <param name="options">The options being configured.</param>
@@ -53,6 +56,10 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddKeyedSingleton<ITenantCostReport>(
                 IpPoolPoliciesServiceRegistration.StoreOverrideKey,
                 (sp, _) => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton(new IpPoolAllocatorOverride(sp => new InMemoryIpPoolAllocator(
+                sp.GetRequiredService<InMemoryInfraStore>(),
+                sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
+                sp.GetService<ILogger<InMemoryIpPoolAllocator>>())));
         };
         return options;
     }

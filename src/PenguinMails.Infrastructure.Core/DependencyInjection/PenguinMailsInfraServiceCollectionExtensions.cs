@@ -102,6 +102,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
 
         // [services: IpPools allocation]
+        IpPoolAllocationServiceRegistration.AddIpPoolAllocation(services);
 
         // [services: IpPools policies]
         IpPoolPoliciesServiceRegistration.AddIpPoolPolicies(services);

@@ -66,6 +66,9 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         _executor = new PgExecutor(connection, transaction, schema, EnsureLive, () => _aborted = true);
     }
 
+    /// <summary>The unit's executor, for statements of services that are not repositories (the IP pool allocator).</summary>
+    internal PgExecutor Executor => _executor;
+
     public IVpsInstanceRepository VpsInstances => field ??= new NpgsqlVpsInstanceRepository(_executor, _time);
 
     public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new NpgsqlSmtpIpAddressRepository(_executor, _time);

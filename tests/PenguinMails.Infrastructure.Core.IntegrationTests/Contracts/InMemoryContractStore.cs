@@ -24,6 +24,9 @@ public sealed class InMemoryContractStore : IContractStore
 
     public string Kind => "in-memory";
 
+    /// <summary>The store behind the repositories (for services built over it, such as the IP pool allocator).</summary>
+    internal InMemoryInfraStore Backing => _store;
+
     public ManualClock Clock { get; } = new();
 
     public IVpsInstanceRepository VpsInstances { get; }

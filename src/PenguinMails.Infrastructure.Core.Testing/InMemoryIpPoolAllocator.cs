@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Vps;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// The in-memory <see cref="IIpPoolAllocator"/>, with the PostgreSQL allocator's policy and writes. A unit of work holds
+/// the store's single write lock from start to end, so allocations run one after another: no IP is ever "locked by a
+/// concurrent allocation" here, and <see cref="IpPoolExhaustionReason.AllBusy"/> always means every eligible IP is at
+/// <see cref="IpAllocationOptions.MaxAssignmentsPerIp"/> (<see cref="IpPoolExhaustedException.LockedCount"/> is 0).
+/// </summary>
+public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
+{
+    private readonly IpAllocationEngine _engine;
+
+    /// <summary>Initializes an allocator over <paramref name="store"/>.</summary>
+    /// <param name="store">The shared in-memory store.</param>
+    /// <param name="options">The allocation policy; the defaults when null.</param>
+    /// <param name="logger">The logger (event ids 7000–7049), or null.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options break a rule (every failure listed).</exception>
+    public InMemoryIpPoolAllocator(InMemoryInfraStore store, IpAllocationOptions? options = null, ILogger<InMemoryIpPoolAllocator>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _engine = new IpAllocationEngine(new Store(store), options ?? new IpAllocationOptions(), store.TimeProvider, logger);
+    }
+
+    /// <inheritdoc />
+    public IInfraUnitOfWorkFactory UnitOfWork => _engine.UnitOfWork;
+
+    /// <inheritdoc />
+    public Task<IpAllocation> AllocateAsync(IpAllocationRequest request, CancellationToken cancellationToken = default) =>
+        _engine.AllocateAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken = default) =>
+        _engine.AllocateInAsync(unitOfWork, request, cancellationToken);
+
+    /// <inheritdoc />
+    public Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken = default) =>
+        _engine.LockDomainAsync(unitOfWork, domainId, cancellationToken);
+
+    private sealed class Store(InMemoryInfraStore store) : IIpAllocationStore
+    {
+        public IInfraUnitOfWorkFactory UnitOfWork { get; } = new InMemoryInfraUnitOfWorkFactory(store);
+
+        public Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
+        {
+            // The unit already holds the store's write lock; only check that it is one of this store's units.
+            Check(unitOfWork);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        }
+
+        public async Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
+        {
+            Check(unitOfWork);
+            var vpsCache = new Dictionary<VpsInstanceId, VpsInstance?>();
+            var rows = await IpAllocationReads.LoadRowsAsync(unitOfWork, vpsCache, cancellationToken).ConfigureAwait(false);
+            var holdings = await IpAllocationReads.LoadHoldingsAsync(unitOfWork, domainId, vpsCache, cancellationToken).ConfigureAwait(false);
+            return (rows, holdings);
+        }
+
+        public async Task<SmtpIpAddress?> TryLockAsync(IInfraUnitOfWork unitOfWork, IReadOnlyList<SmtpIpAddressId> ranked, IpAllocationOptions options, CancellationToken cancellationToken)
+        {
+            Check(unitOfWork);
+            foreach (var id in ranked)
+            {
+                var ip = await unitOfWork.SmtpIpAddresses.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                if (ip is null || !ip.IsAssignable || ip.AssignedCount >= options.MaxAssignmentsPerIp)
+                {
+                    continue;
+                }
+
+                if (options.RequireActiveVps
+                    && (ip.VpsInstanceId is not { } v || (await unitOfWork.VpsInstances.GetAsync(v, cancellationToken).ConfigureAwait(false))?.Status != VpsInstanceStatus.Active))
+                {
+                    continue;
+                }
+
+                return ip;
+            }
+
+            return null;
+        }
+
+        private void Check(IInfraUnitOfWork unitOfWork)
+        {
+            ArgumentNullException.ThrowIfNull(unitOfWork);
+            if (unitOfWork is not InMemoryInfraUnitOfWork unit || !ReferenceEquals(unit.Store, store))
+            {
+                throw new ArgumentException("The unit of work must come from this allocator's in-memory store (its UnitOfWork factory).", nameof(unitOfWork));
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Postgres;
+
+namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+
+/// <summary>Registers IP allocation, rotation and decommission planning.</summary>
+internal static class IpPoolAllocationServiceRegistration
+{
+    /// <summary>
+    /// Adds <see cref="IpAllocationOptions"/> and <see cref="IpRotationOptions"/> (validated at start; configure them
+    /// with <c>services.Configure&lt;IpAllocationOptions&gt;(...)</c>), <see cref="IIpPoolAllocator"/> (PostgreSQL:
+    /// <see cref="NpgsqlIpPoolAllocator"/>; the in-memory store's <c>UseInMemoryStore</c> supplies
+    /// <c>InMemoryIpPoolAllocator</c>), <see cref="IIpRotationService"/> and <see cref="IVpsDecommissionPlanner"/>.
+    /// An <see cref="IIpPoolAllocator"/> registered before <c>AddPenguinMailsInfra</c> is kept.
+    /// </summary>
+    internal static void AddIpPoolAllocation(IServiceCollection services)
+    {
+        services.AddOptions<IpAllocationOptions>().ValidateOnStart();
+        services.AddOptions<IpRotationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpAllocationOptions>, IpAllocationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpRotationOptions>, IpRotationOptionsValidator>());
+        services.TryAddSingleton<IIpPoolAllocator>(CreateAllocator);
+        services.TryAddSingleton<IIpRotationService>(sp => new IpRotationService(
+            sp.GetRequiredService<IIpPoolAllocator>(),
+            sp.GetRequiredService<IOptions<IpRotationOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<IpRotationService>>()));
+        services.TryAddSingleton<IVpsDecommissionPlanner>(sp => new VpsDecommissionPlanner(
+            sp.GetRequiredService<IIpPoolAllocator>(),
+            sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<VpsDecommissionPlanner>>()));
+    }
+
+    private static IIpPoolAllocator CreateAllocator(IServiceProvider sp)
+    {
+        if (sp.GetService<IpPoolAllocatorOverride>() is { } storeAllocator)
+        {
+            return storeAllocator.Create(sp);
+        }
+
+        var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+        if (!infra.UsesPostgres)
+        {
+            throw new InvalidOperationException(
+                "No IIpPoolAllocator for this store: UseInMemoryStore registers the in-memory one; with another StoreOverride, register an IIpPoolAllocator before calling AddPenguinMailsInfra.");
+        }
+
+        var dataSource = sp.GetRequiredService<InfraDataSource>();
+        return new NpgsqlIpPoolAllocator(
+            dataSource.DataSource,
+            sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
+            dataSource.Schema,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<NpgsqlIpPoolAllocator>>());
+    }
+}
+
+/// <summary>How a store other than PostgreSQL (the in-memory one) supplies its <see cref="IIpPoolAllocator"/>.</summary>
+/// <param name="Create">Creates the allocator from the container.</param>
+internal sealed record IpPoolAllocatorOverride(Func<IServiceProvider, IIpPoolAllocator> Create);
