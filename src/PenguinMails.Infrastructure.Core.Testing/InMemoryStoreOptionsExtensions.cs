@@ -56,10 +56,12 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddKeyedSingleton<ITenantCostReport>(
                 IpPoolPoliciesServiceRegistration.StoreOverrideKey,
                 (sp, _) => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
-            services.TryAddSingleton(new IpPoolAllocatorOverride(sp => new InMemoryIpPoolAllocator(
-                sp.GetRequiredService<InMemoryInfraStore>(),
-                sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
-                sp.GetService<ILogger<InMemoryIpPoolAllocator>>())));
+            services.TryAddKeyedSingleton<IIpPoolAllocator>(
+                IpPoolPoliciesServiceRegistration.StoreOverrideKey,
+                (sp, _) => new InMemoryIpPoolAllocator(
+                    sp.GetRequiredService<InMemoryInfraStore>(),
+                    sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
+                    sp.GetService<ILogger<InMemoryIpPoolAllocator>>()));
         };
         return options;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -59,14 +60,20 @@ internal sealed class PermissionCacheOptionsFromInfra(ConfiguredInfraOptions inf
 internal sealed class InfraStartupValidation;
 
 /// <summary>
-/// Validates <see cref="PenguinMailsInfraOptions"/>, <see cref="FeatureFlagOptions"/> and <see cref="PermissionCacheOptions"/>
-/// together when the host starts, and throws one <see cref="OptionsValidationException"/> listing every failure of all
-/// three (the host would otherwise report one exception per options type, wrapped in an <see cref="AggregateException"/>).
+/// Validates <see cref="PenguinMailsInfraOptions"/>, <see cref="FeatureFlagOptions"/>, <see cref="PermissionCacheOptions"/>
+/// and the IP pool options (<see cref="IpAllocationOptions"/>, <see cref="IpRotationOptions"/>, <see cref="WarmupOptions"/>,
+/// <see cref="ReputationPolicyOptions"/>) together when the host starts, and throws one <see cref="OptionsValidationException"/>
+/// listing every failure of all of them (the host would otherwise report one exception per options type, wrapped in an
+/// <see cref="AggregateException"/>).
 /// </summary>
 internal sealed class InfraStartupValidator(
     IOptions<PenguinMailsInfraOptions> infra,
     IOptions<FeatureFlagOptions> featureFlags,
-    IOptions<PermissionCacheOptions> permissionCache
+    IOptions<PermissionCacheOptions> permissionCache,
+    IOptions<IpAllocationOptions> ipAllocation,
+    IOptions<IpRotationOptions> ipRotation,
+    IOptions<WarmupOptions> warmup,
+    IOptions<ReputationPolicyOptions> reputationPolicy
 ) : IValidateOptions<InfraStartupValidation>
 {
     public ValidateOptionsResult Validate(string? name, InfraStartupValidation options)
@@ -75,6 +82,10 @@ internal sealed class InfraStartupValidator(
         Collect(infra, failures);
         Collect(featureFlags, failures);
         Collect(permissionCache, failures);
+        Collect(ipAllocation, failures);
+        Collect(ipRotation, failures);
+        Collect(warmup, failures);
+        Collect(reputationPolicy, failures);
         return failures.Count == 0
             ? ValidateOptionsResult.Success
             : throw new OptionsValidationException(Options.DefaultName, typeof(PenguinMailsInfraOptions), failures);

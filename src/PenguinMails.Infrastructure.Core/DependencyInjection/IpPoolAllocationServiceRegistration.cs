@@ -19,8 +19,8 @@ internal static class IpPoolAllocationServiceRegistration
     /// </summary>
     internal static void AddIpPoolAllocation(IServiceCollection services)
     {
-        services.AddOptions<IpAllocationOptions>().ValidateOnStart();
-        services.AddOptions<IpRotationOptions>().ValidateOnStart();
+        services.AddOptions<IpAllocationOptions>(); // validated at start with the package's other options (InfraStartupValidator)
+        services.AddOptions<IpRotationOptions>(); // validated at start with the package's other options (InfraStartupValidator)
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpAllocationOptions>, IpAllocationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpRotationOptions>, IpRotationOptionsValidator>());
         services.TryAddSingleton<IIpPoolAllocator>(CreateAllocator);
@@ -38,16 +38,12 @@ internal static class IpPoolAllocationServiceRegistration
 
     private static IIpPoolAllocator CreateAllocator(IServiceProvider sp)
     {
-        if (sp.GetService<IpPoolAllocatorOverride>() is { } storeAllocator)
-        {
-            return storeAllocator.Create(sp);
-        }
-
         var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
         if (!infra.UsesPostgres)
         {
-            throw new InvalidOperationException(
-                "No IIpPoolAllocator for this store: UseInMemoryStore registers the in-memory one; with another StoreOverride, register an IIpPoolAllocator before calling AddPenguinMailsInfra.");
+            return sp.GetKeyedService<IIpPoolAllocator>(IpPoolPoliciesServiceRegistration.StoreOverrideKey)
+                ?? throw new InvalidOperationException(
+                    "No IIpPoolAllocator for this store: UseInMemoryStore registers the in-memory one; with another StoreOverride, register an IIpPoolAllocator before calling AddPenguinMailsInfra.");
         }
 
         var dataSource = sp.GetRequiredService<InfraDataSource>();
@@ -59,7 +55,3 @@ internal static class IpPoolAllocationServiceRegistration
             sp.GetService<ILogger<NpgsqlIpPoolAllocator>>());
     }
 }
-
-/// <summary>How a store other than PostgreSQL (the in-memory one) supplies its <see cref="IIpPoolAllocator"/>.</summary>
-/// <param name="Create">Creates the allocator from the container.</param>
-internal sealed record IpPoolAllocatorOverride(Func<IServiceProvider, IIpPoolAllocator> Create);

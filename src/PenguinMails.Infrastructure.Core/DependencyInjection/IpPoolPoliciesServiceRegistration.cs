@@ -14,7 +14,8 @@ internal static class IpPoolPoliciesServiceRegistration
 {
     /// <summary>
     /// The service key under which a store override (such as the Testing package's <c>UseInMemoryStore</c>) registers
-    /// its <see cref="ITenantCostReport"/>; the unkeyed registration resolves it when the store is not PostgreSQL.
+    /// its store-specific services (<see cref="ITenantCostReport"/>, <see cref="IIpPoolAllocator"/>); the unkeyed
+    /// registrations resolve them when the store is not PostgreSQL.
     /// </summary>
     internal const string StoreOverrideKey = "PenguinMails.Infrastructure.Core.StoreOverride";
 
@@ -25,9 +26,9 @@ internal static class IpPoolPoliciesServiceRegistration
     /// </summary>
     internal static void AddIpPoolPolicies(IServiceCollection services)
     {
-        services.AddOptions<WarmupOptions>().ValidateOnStart();
+        services.AddOptions<WarmupOptions>(); // validated at start with the package's other options (InfraStartupValidator)
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>());
-        services.AddOptions<ReputationPolicyOptions>().ValidateOnStart();
+        services.AddOptions<ReputationPolicyOptions>(); // validated at start with the package's other options (InfraStartupValidator)
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReputationPolicyOptions>, ReputationPolicyOptionsValidator>());
 
         services.TryAddSingleton<IWarmupService>(sp => new WarmupService(

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.Testing;
@@ -125,11 +126,15 @@ public sealed class OptionsAndHealthRegistrationTests
             o.PermissionCache.TimeToLive = TimeSpan.FromHours(2);
         });
         builder.Services.Configure<FeatureFlagOptions>(o => o.MaxWarnedUnknownKeys = -1);
+        builder.Services.Configure<IpAllocationOptions>(o => o.MaxAssignmentsPerIp = 0);
+        builder.Services.Configure<WarmupOptions>(o => o.RewarmAfterUnusedDays = 0);
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Equal(5, ex.Failures.Count());
+        Assert.Equal(7, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.StartsWith("IpAllocation.MaxAssignmentsPerIp", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Warmup.RewarmAfterUnusedDays", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Schema", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("MigrationLockTimeout", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("FeatureFlags.RefreshInterval", StringComparison.Ordinal));
