@@ -354,9 +354,25 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
             ApproximateCost = r.DecimalOrNull(5),
             LastReputationCheck = r.TimestampOrNull(6),
             AssignedCount = r.IntOrNull(7) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "assigned_count", null, key.ToString()),
-            ProviderBlacklistStatus = r.TextOrNull(8) is { } json ? ProviderBlacklistStatus.FromJson(json) : null,
+            ProviderBlacklistStatus = r.TextOrNull(8) is { } json ? ReadBlacklistStatus(json, key) : null,
             Created = r.RequiredTimestamp(9, SmtpIpAddress.TableName, key),
             Updated = r.RequiredTimestamp(10, SmtpIpAddress.TableName, key),
         };
+    }
+
+    /// <summary>
+    /// Reads <c>provider_blacklist_status</c>; an unreadable value is reported with the row it was read from (the
+    /// parser alone knows table and column only).
+    /// </summary>
+    internal static ProviderBlacklistStatus ReadBlacklistStatus(string json, RowKey rowKey)
+    {
+        try
+        {
+            return ProviderBlacklistStatus.FromJson(json);
+        }
+        catch (UnknownDatabaseValueException ex)
+        {
+            throw new UnknownDatabaseValueException(ex.Table, ex.Column, ex.Value, rowKey.ToString(), ex.InnerException ?? ex);
+        }
     }
 }

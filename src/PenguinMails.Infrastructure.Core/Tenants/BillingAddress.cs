@@ -58,11 +58,11 @@ public sealed record BillingAddress
         try
         {
             return JsonSerializer.Deserialize(json, TenantsJsonContext.Default.BillingAddress)
-                ?? throw new UnknownDatabaseValueException(Table, ColumnName, json);
+                ?? throw new UnknownDatabaseValueException(Table, ColumnName, JsonColumn.Snippet(json));
         }
         catch (JsonException ex)
         {
-            throw new UnknownDatabaseValueException(Table, ColumnName, json, innerException: ex);
+            throw new UnknownDatabaseValueException(Table, ColumnName, JsonColumn.Snippet(json), innerException: ex);
         }
     }
 

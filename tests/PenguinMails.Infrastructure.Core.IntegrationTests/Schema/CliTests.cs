@@ -65,6 +65,23 @@ public sealed class CliTests
         Assert.All(new[] { unknown, noConnection, badConnection, rollbackWithoutTo }, r => Assert.Single(r.Stderr.Trim().Split('\n')));
     }
 
+    [Fact]
+    public async Task Cli_UnreachableServerWithPassword_FailsWithoutEchoingThePassword()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var cs = $"Host=127.0.0.1;Port={port};Username=pm;Password=cli-Secret-5e1b9;Timeout=3";
+
+        var status = await RunCliAsync(["status", "--connection", cs]);
+        var migrate = await RunCliAsync(["migrate", "--connection", cs]);
+
+        Assert.NotEqual(0, status.ExitCode);
+        Assert.NotEqual(0, migrate.ExitCode);
+        Assert.DoesNotContain("cli-Secret-5e1b9", status.Stdout + status.Stderr + migrate.Stdout + migrate.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<CliResult> RunCliAsync(string[] args, Dictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo
