@@ -96,6 +96,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         // [services: IpPools policies]
 
         // [services: Reliability]
+        ReliabilityServiceRegistration.AddReliability(services);
 
         if (probe.StoreOverride is { } storeOverride)
         {

@@ -108,7 +108,8 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         }
         catch (Exception ex) when (ex is NpgsqlException)
         {
-            throw PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken);
+            // The connection broke during COMMIT: the server may have committed before the answer was lost.
+            throw PgExecutor.MarkOutcomeUnknown(PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken), ex);
         }
         finally
         {
