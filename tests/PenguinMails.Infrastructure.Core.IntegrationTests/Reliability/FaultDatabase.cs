@@ -27,14 +27,20 @@ internal sealed class FaultDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<FaultDatabase> CreateAsync(string prefix)
+    public static async Task<FaultDatabase> CreateAsync(string prefix, bool migrate = true)
     {
         var applicationName = "faults-" + Guid.NewGuid().ToString("N")[..12];
         var cs = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync(prefix)) { ApplicationName = applicationName }.ConnectionString;
         var db = new FaultDatabase(cs, await PostgresServer.GetAdminConnectionStringAsync(), applicationName);
-        await new PostgresMigrator(db.DataSource, new MigratorOptions { CreateHostTables = true }).MigrateAsync();
+        if (migrate)
+        {
+            await db.Migrator().MigrateAsync();
+        }
+
         return db;
     }
+
+    public PostgresMigrator Migrator() => new(DataSource, new MigratorOptions { CreateHostTables = true, LockTimeout = TimeSpan.FromSeconds(60) });
 
     /// <summary>Terminates this database's sessions in <paramref name="state"/> (any state when null); returns how many.</summary>
     public async Task<int> TerminateAsync(string? state = null)
