@@ -21,11 +21,14 @@ internal sealed class InfraDataSource : IAsyncDisposable, IDisposable
             DataSource = options.DataSourceServiceKey is { } key
                 ? services.GetRequiredKeyedService<NpgsqlDataSource>(key)
                 : services.GetRequiredService<NpgsqlDataSource>();
-            return;
+        }
+        else
+        {
+            DataSource = Build(options.ConnectionString!);
+            _owned = true;
         }
 
-        DataSource = Build(options.ConnectionString!);
-        _owned = true;
+        ReliabilityServiceRegistration.AttachTransientRetry(services, DataSource);
     }
 
     public NpgsqlDataSource DataSource { get; }

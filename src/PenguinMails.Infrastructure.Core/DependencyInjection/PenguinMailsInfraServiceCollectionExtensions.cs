@@ -108,6 +108,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         IpPoolPoliciesServiceRegistration.AddIpPoolPolicies(services);
 
         // [services: Reliability]
+        ReliabilityServiceRegistration.AddReliability(services);
 
         if (probe.StoreOverride is { } storeOverride)
         {

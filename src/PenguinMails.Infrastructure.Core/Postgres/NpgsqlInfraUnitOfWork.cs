@@ -111,7 +111,8 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         }
         catch (Exception ex) when (ex is NpgsqlException)
         {
-            throw PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken);
+            // The connection broke during COMMIT: the server may have committed before the answer was lost.
+            throw PgExecutor.MarkOutcomeUnknown(PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken), ex);
         }
         finally
         {
@@ -127,14 +128,27 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         }
 
         _ended = true;
-        await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        if (_connection.FullState != System.Data.ConnectionState.Open)
+        {
+            // The connection broke: the server has discarded the transaction already.
+            return;
+        }
+
+        try
+        {
+            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException && _connection.FullState != System.Data.ConnectionState.Open)
+        {
+            // The connection broke during the rollback: the server discards the transaction.
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_ended && _connection.State == System.Data.ConnectionState.Open)
+            if (!_ended && _connection.FullState == System.Data.ConnectionState.Open)
             {
                 _ended = true;
                 await _transaction.RollbackAsync().ConfigureAwait(false);
@@ -156,6 +170,11 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         if (_ended)
         {
             throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+        }
+
+        if (_aborted && _connection.FullState != System.Data.ConnectionState.Open)
+        {
+            throw new UnitOfWorkAbortedException("its connection to the database broke and the server discarded its transaction; nothing was committed");
         }
     }
 }

@@ -15,10 +15,13 @@ internal sealed class PgExecutor
     private readonly Action? _guard;
     private readonly Action? _onServerError;
 
+    private readonly TransientRetry? _retry;
+
     public PgExecutor(NpgsqlDataSource dataSource, string schema)
     {
         _dataSource = dataSource;
         Schema = schema;
+        _retry = TransientRetry.For(dataSource);
     }
 
     public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, Action guard, Action onServerError)
@@ -35,12 +38,35 @@ internal sealed class PgExecutor
 
     public bool InTransaction => _transaction is not null;
 
-    /// <summary>Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds, and reads with <paramref name="read"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="sql"/> only reads. Every statement of the repositories is a plain SELECT (a read) or an
+    /// INSERT, UPDATE, DELETE or COPY (a write); none calls a function that writes.
+    /// </summary>
+    internal static bool IsReadOnly(string sql) => sql.StartsWith("SELECT ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds, and reads with <paramref name="read"/>.
+    /// Outside a unit of work, and when transient retry is on for the data source, a transient failure is retried when
+    /// repeating is safe (see <see cref="TransientRetry"/>).
+    /// </summary>
     /// <remarks>
     /// <paramref name="id"/> names the row in error messages; it is formatted (its own <c>ToString()</c>, a typed id's
     /// text) only when an error is translated, so a successful call never formats it.
     /// </remarks>
-    public async Task<TResult> ExecuteAsync<TKey, TState, TResult>(
+    public Task<TResult> ExecuteAsync<TKey, TState, TResult>(
+        string entity,
+        TKey id,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken
+    ) =>
+        _retry is null
+            ? ExecuteOnceAsync(entity, id, sql, state, bind, read, cancellationToken)
+            : _retry.ExecuteAsync(entity, sql, ct => ExecuteOnceAsync(entity, id, sql, state, bind, read, ct), cancellationToken);
+
+    private async Task<TResult> ExecuteOnceAsync<TKey, TState, TResult>(
         string entity,
         TKey id,
         string sql,
@@ -56,6 +82,7 @@ internal sealed class PgExecutor
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = InfraTelemetry.StartStatement(entity, sql);
         NpgsqlConnection? owned = null;
+        var sent = false;
         try
         {
             var connection = _connection;
@@ -65,6 +92,7 @@ internal sealed class PgExecutor
                 connection = owned;
             }
 
+            sent = true;
 #pragma warning disable CA2100 // The text is built only from constants and the validated schema name; values are parameters.
             var command = new NpgsqlCommand(sql, connection, _transaction);
 #pragma warning restore CA2100
@@ -87,6 +115,11 @@ internal sealed class PgExecutor
             }
 
             var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", cancellationToken));
+            if (sent && _transaction is null && !IsReadOnly(sql))
+            {
+                translated = MarkOutcomeUnknown(translated, ex);
+            }
+
             InfraTelemetry.Failed(activity, translated);
             if (ReferenceEquals(translated, ex))
             {
@@ -152,6 +185,7 @@ internal sealed class PgExecutor
         using var activity = InfraTelemetry.StartStatement(entity, copyCommand);
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownTransaction = null;
+        var committing = false;
         try
         {
             var connection = _connection;
@@ -172,6 +206,7 @@ internal sealed class PgExecutor
 
             if (ownTransaction is not null)
             {
+                committing = true;
                 await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -185,6 +220,11 @@ internal sealed class PgExecutor
             }
 
             var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken));
+            if (committing)
+            {
+                translated = MarkOutcomeUnknown(translated, ex);
+            }
+
             InfraTelemetry.Failed(activity, translated);
             if (ReferenceEquals(translated, ex))
             {
@@ -210,4 +250,16 @@ internal sealed class PgExecutor
             }
         }
     }
+
+    /// <summary>
+    /// A transient failure after a write was sent outside a transaction (or during a commit) leaves its outcome unknown,
+    /// unless the server answered with an error that aborts the statement (any SQLSTATE but an administrator or crash
+    /// shutdown, which can arrive after the commit).
+    /// </summary>
+    internal static Exception MarkOutcomeUnknown(Exception translated, Exception driverException) =>
+        translated is TransientDatabaseException { CommitOutcomeUnknown: false } transient
+        && (driverException is not PostgresException pg
+            || pg.SqlState is PostgresErrorTranslator.SqlStates.AdminShutdown or PostgresErrorTranslator.SqlStates.CrashShutdown)
+            ? new TransientDatabaseException(transient.Operation, driverException, commitOutcomeUnknown: true)
+            : translated;
 }

@@ -3,6 +3,7 @@ using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit.Postgres;
+using PenguinMails.Infrastructure.TestKit.Reliability;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Postgres;
 
@@ -93,6 +94,44 @@ public sealed class CancellationAndTimeoutTests : IAsyncLifetime
         await transaction.RollbackAsync();
         await connection.DisposeAsync();
         Assert.Equal(VpsInstanceStatus.Active, (await timedRepo.ChangeStatusAsync(vps, VpsInstanceStatus.Active)).Status);
+    }
+
+    [PostgresFact]
+    public async Task UnitOfWork_StatementTimeoutThenCancelledToken_TypedErrorsAndNothingLeftBehind()
+    {
+        var repo = new NpgsqlVpsInstanceRepository(DataSource);
+        var vps = await repo.AddAsync(new VpsInstance());
+        var csb = new NpgsqlConnectionStringBuilder(_connectionString) { Options = "-c statement_timeout=200", ApplicationName = "timeouts-" + Guid.NewGuid().ToString("N")[..8] };
+        await using var timed = NpgsqlDataSource.Create(csb.ConnectionString);
+        var other = new VpsInstance();
+        var (connection, transaction) = await LockAsync(vps.Id);
+        await using (var uow = await new NpgsqlInfraUnitOfWorkFactory(timed).BeginAsync())
+        {
+            await uow.VpsInstances.AddAsync(other);
+            var ex = await Assert.ThrowsAsync<TransientDatabaseException>(() => uow.VpsInstances.ChangeStatusAsync(vps, VpsInstanceStatus.Active));
+            Assert.False(ex.CommitOutcomeUnknown);
+            await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => uow.CommitAsync());
+        }
+
+        await using (var uow = await new NpgsqlInfraUnitOfWorkFactory(timed).BeginAsync())
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => uow.VpsInstances.ChangeStatusAsync(vps, VpsInstanceStatus.Active, cancellationToken: cts.Token));
+        }
+
+        await transaction.RollbackAsync();
+        await connection.DisposeAsync();
+
+        // The same pool serves the next unit, and nothing of the failed ones is stored or held.
+        await using (var uow = await new NpgsqlInfraUnitOfWorkFactory(timed).BeginAsync())
+        {
+            await uow.VpsInstances.ChangeStatusAsync(vps, VpsInstanceStatus.Active);
+            await uow.CommitAsync();
+        }
+
+        Assert.Null(await repo.GetAsync(other.Id));
+        Assert.Equal(VpsInstanceStatus.Active, (await repo.GetAsync(vps.Id))!.Status);
+        Assert.Empty(await PostgresQuiescence.CheckAsync(await PostgresServer.GetAdminConnectionStringAsync(), csb.ConnectionString, [timed]));
     }
 
     [PostgresFact]

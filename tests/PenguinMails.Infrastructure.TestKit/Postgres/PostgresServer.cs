@@ -97,7 +97,7 @@ public static partial class PostgresServer
             : null;
     }
 
-    private static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
+    internal static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 
     private static async Task<Cluster> StartAsync()
     {
@@ -172,7 +172,7 @@ public static partial class PostgresServer
     /// subshell whose parent exits at once, so it is re-parented away from the test host and survives the test
     /// runner killing the host's process tree.
     /// </summary>
-    private static void StartWatchdog(string root, string pgCtl, string? runuser)
+    internal static void StartWatchdog(string root, string pgCtl, string? runuser)
     {
         var stop = (runuser is null ? string.Empty : $"'{runuser}' -u postgres -- ") + $"'{pgCtl}' -D '{Path.Combine(root, "data")}' -m immediate -w -t 20 stop";
         var script = string.Create(
@@ -222,7 +222,7 @@ public static partial class PostgresServer
     }
 
     /// <summary>The newest folder holding both initdb and pg_ctl: PATH, then /usr/lib/postgresql/*/bin.</summary>
-    private static string? FindBinaries()
+    internal static string? FindBinaries()
     {
         var candidates = new List<string>();
         const string debianRoot = "/usr/lib/postgresql";
@@ -250,7 +250,7 @@ public static partial class PostgresServer
     private static bool HasBinaries(string dir) =>
         File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
 
-    private static string? FindOnPath(string name, string[] extra)
+    internal static string? FindOnPath(string name, string[] extra)
     {
         var dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -258,14 +258,14 @@ public static partial class PostgresServer
         return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Run(string file, IReadOnlyList<string> args, string? runAsPostgresWith, TimeSpan timeout)
+    internal static string Run(string file, IReadOnlyList<string> args, string? runAsPostgresWith, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo
         {
@@ -324,7 +324,7 @@ public static partial class PostgresServer
         }
     }
 
-    private static string Tail(string file)
+    internal static string Tail(string file)
     {
         try
         {
@@ -341,7 +341,7 @@ public static partial class PostgresServer
         }
     }
 
-    private static void TryDelete(string dir)
+    internal static void TryDelete(string dir)
     {
         try
         {

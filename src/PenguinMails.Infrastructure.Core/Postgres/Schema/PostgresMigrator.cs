@@ -112,6 +112,7 @@ public sealed class PostgresMigrator
     /// <returns>The versions this call applied, ascending (empty when there was nothing to do).</returns>
     /// <exception cref="SchemaDriftException">An applied script has changed since it was applied.</exception>
     /// <exception cref="MigrationException">Host tables are missing, the lock timed out, or a script failed.</exception>
+    /// <exception cref="TransientDatabaseException">The connection broke during a script; the server rolled that version back; run again.</exception>
     public async Task<IReadOnlyList<int>> MigrateAsync(int? toVersion = null, CancellationToken cancellationToken = default)
     {
         var target = toVersion ?? SchemaMigrations.LatestVersion;
@@ -529,6 +530,12 @@ public sealed class PostgresMigrator
         }
         catch (PostgresException ex)
         {
+            if (connection.FullState != ConnectionState.Open)
+            {
+                // The connection broke (terminated backend, server shutdown): the server rolled the version back.
+                throw new TransientDatabaseException($"the {direction} script of version {migration} on schema '{_schema}' (rolled back; run again)", ex);
+            }
+
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             var failure = ex.SqlState == LockNotAvailable ? MigrationFailure.LockTimeout : MigrationFailure.ScriptFailed;
             throw new MigrationException(
