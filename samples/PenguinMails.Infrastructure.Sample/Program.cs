@@ -112,8 +112,6 @@ assignment = await assignments.ChangeWarmupStateAsync(assignment, WarmupState.Wa
 assignment = await assignments.ChangeStatusAsync(assignment, DomainIpAssignmentStatus.Active);
 Console.WriteLine($"assignment '{assignment.Status.ToDatabaseValue()}', warmup '{assignment.WarmupState.ToDatabaseValue()}'");
 
-// 4. Staff permissions: the first administrator, then allow and deny.
-// [sample: IpPools allocation]
 // 3b. IP pools: allocate by policy, rotate an expired assignment, plan and carry out a VPS decommission.
 Section("IP pool allocation");
 var allocator = services.GetRequiredService<IIpPoolAllocator>();
@@ -178,8 +176,7 @@ Console.WriteLine($"plan: {plan.PlaceableCount} of {plan.Steps.Count} assignment
 var applied = await planner.ApplyAsync(plan);
 Console.WriteLine($"applied: {applied.MovedCount} moved; VPS now '{(await planner.CompleteAsync(leaving.Id)).Status.ToDatabaseValue()}'");
 
-// [sample: IpPools policies]
-// Warmup plans, the reputation policy and the cost per tenant.
+// 3c. Warmup plans, the reputation policy and the cost per tenant.
 Section("IP pool policies");
 var warmup = services.GetRequiredService<IWarmupService>();
 var progress = await warmup.GetProgressAsync(assignment.Id);
@@ -225,6 +222,7 @@ foreach (var cost in await services.GetRequiredService<ITenantCostReport>().GetM
     );
 }
 
+// 4. Staff permissions: the first administrator, then allow and deny.
 Section("Permissions");
 var admin = UserId.New();
 var viewer = UserId.New();

@@ -36,7 +36,7 @@ public sealed class ReputationPolicyOptions
 
     /// <summary>
     /// How long an IP may stay <c>degraded</c> or <c>quarantined</c> while still bad before it is burned, 1 hour..365
-    /// days; 14 days by default. Measured from the IP's <c>updated</c> (see <c>docs/ip-pools-policies.md</c>).
+    /// days; 14 days by default. Measured from the IP's <c>updated</c> (see <c>docs/ip-pools.md</c>).
     /// </summary>
     public TimeSpan BurnAfter { get; set; } = DefaultBurnAfter;
 

@@ -8,7 +8,7 @@ namespace PenguinMails.Infrastructure.Core.IpPools;
 /// positive and no cap smaller than the day before. Pure: no I/O, no clock.
 /// </summary>
 /// <remarks>
-/// <see cref="Default"/> is modelled on published warmup schedules (see <c>docs/ip-pools-policies.md</c>): 50 messages on
+/// <see cref="Default"/> is modelled on published warmup schedules (see <c>docs/ip-pools.md</c>): 50 messages on
 /// day 1, then about ×1.4 a day for 30 days.
 /// </remarks>
 public sealed class WarmupPlan
