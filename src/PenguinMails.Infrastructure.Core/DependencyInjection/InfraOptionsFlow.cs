@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Reliability;
 using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -62,7 +63,7 @@ internal sealed class InfraStartupValidation;
 /// <summary>
 /// Validates <see cref="PenguinMailsInfraOptions"/>, <see cref="FeatureFlagOptions"/>, <see cref="PermissionCacheOptions"/>
 /// and the IP pool options (<see cref="IpAllocationOptions"/>, <see cref="IpRotationOptions"/>, <see cref="WarmupOptions"/>,
-/// <see cref="ReputationPolicyOptions"/>) together when the host starts, and throws one <see cref="OptionsValidationException"/>
+/// <see cref="ReputationPolicyOptions"/>) and <see cref="TransientRetryOptions"/> together when the host starts, and throws one <see cref="OptionsValidationException"/>
 /// listing every failure of all of them (the host would otherwise report one exception per options type, wrapped in an
 /// <see cref="AggregateException"/>).
 /// </summary>
@@ -73,7 +74,8 @@ internal sealed class InfraStartupValidator(
     IOptions<IpAllocationOptions> ipAllocation,
     IOptions<IpRotationOptions> ipRotation,
     IOptions<WarmupOptions> warmup,
-    IOptions<ReputationPolicyOptions> reputationPolicy
+    IOptions<ReputationPolicyOptions> reputationPolicy,
+    IOptions<TransientRetryOptions> transientRetry
 ) : IValidateOptions<InfraStartupValidation>
 {
     public ValidateOptionsResult Validate(string? name, InfraStartupValidation options)
@@ -86,6 +88,7 @@ internal sealed class InfraStartupValidator(
         Collect(ipRotation, failures);
         Collect(warmup, failures);
         Collect(reputationPolicy, failures);
+        Collect(transientRetry, failures);
         return failures.Count == 0
             ? ValidateOptionsResult.Success
             : throw new OptionsValidationException(Options.DefaultName, typeof(PenguinMailsInfraOptions), failures);

@@ -13,7 +13,7 @@ internal static class ReliabilityServiceRegistration
 {
     internal static void AddReliability(IServiceCollection services)
     {
-        services.AddOptions<TransientRetryOptions>().ValidateOnStart();
+        services.AddOptions<TransientRetryOptions>(); // validated at start with the package's other options (InfraStartupValidator)
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransientRetryOptions>, TransientRetryOptionsValidator>());
     }
 

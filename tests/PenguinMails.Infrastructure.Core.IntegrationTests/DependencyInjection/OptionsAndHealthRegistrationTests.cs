@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Reliability;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.Testing;
@@ -128,11 +129,13 @@ public sealed class OptionsAndHealthRegistrationTests
         builder.Services.Configure<FeatureFlagOptions>(o => o.MaxWarnedUnknownKeys = -1);
         builder.Services.Configure<IpAllocationOptions>(o => o.MaxAssignmentsPerIp = 0);
         builder.Services.Configure<WarmupOptions>(o => o.RewarmAfterUnusedDays = 0);
+        builder.Services.Configure<TransientRetryOptions>(o => o.MaxRetryAttempts = 0);
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Equal(7, ex.Failures.Count());
+        Assert.Equal(8, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.StartsWith("TransientRetryOptions.MaxRetryAttempts", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("IpAllocation.MaxAssignmentsPerIp", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Warmup.RewarmAfterUnusedDays", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Schema", StringComparison.Ordinal));
