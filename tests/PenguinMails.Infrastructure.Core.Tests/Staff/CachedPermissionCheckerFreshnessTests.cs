@@ -18,7 +18,7 @@ public sealed class CachedPermissionCheckerFreshnessTests
     private int _loads;
 
     /// <summary>Alice (Ops) on the first page; Bob (no role) and Carol (Ops) on the second.</summary>
-    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null)
+    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null, CapturingLogger<CachedPermissionChecker>? logger = null)
     {
         var members = new Mock<IStaffMemberRepository>(MockBehavior.Strict);
         members
@@ -39,7 +39,7 @@ public sealed class CachedPermissionCheckerFreshnessTests
         roles
             .Setup(r => r.ListPermissionsAsync(Ops, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new Permission { Id = new PermissionId(1), Name = WellKnownPermissions.VpsRead }]);
-        return new CachedPermissionChecker(members.Object, roles.Object, new PermissionCacheOptions { TimeToLive = ttl ?? TimeSpan.FromSeconds(30) }, _clock);
+        return new CachedPermissionChecker(members.Object, roles.Object, new PermissionCacheOptions { TimeToLive = ttl ?? TimeSpan.FromSeconds(30) }, _clock, logger);
     }
 
     [Fact]
@@ -147,5 +147,19 @@ public sealed class CachedPermissionCheckerFreshnessTests
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await checker.HasPermissionAsync(Alice, null!));
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await checker.EnsurePermissionAsync(Alice, null!));
         Assert.Equal(0, _loads);
+    }
+
+    [Fact]
+    public async Task LoadAndInvalidate_AreLoggedAsEvents6110And6111()
+    {
+        var logger = new CapturingLogger<CachedPermissionChecker>();
+        using var checker = NewChecker(logger: logger);
+
+        await checker.GetSnapshotAsync();
+        checker.Invalidate();
+
+        var entries = string.Join(" | ", logger.Entries.Select(e => $"{e.EventId.Id}: {e.Message}"));
+        Assert.True(logger.Entries.Any(e => e.EventId.Id == 6110 && e.Message.StartsWith("Permission snapshot loaded: 2 staff members with a role", StringComparison.Ordinal)), entries);
+        Assert.True(logger.Entries.Any(e => e.EventId.Id == 6111 && e.Message.StartsWith("Permission cache invalidated: explicit", StringComparison.Ordinal)), entries);
     }
 }
