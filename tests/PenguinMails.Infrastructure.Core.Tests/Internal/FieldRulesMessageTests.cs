@@ -127,6 +127,18 @@ public sealed class FieldRulesMessageTests
                 "f must not contain a lone UTF-16 surrogate escape in a string or property name (PostgreSQL jsonb rejects it)."
             },
             {
+                "jsonb two huge numbers",
+                r => r.Jsonb("f", Json("""[1e2000000000, 2e2000000000]""")),
+                "numeric_range",
+                "f must not contain a number outside PostgreSQL's numeric range."
+            },
+            {
+                "jsonb two lone surrogates",
+                r => r.Jsonb("f", Json("""["\ud800", "\udc00"]""")),
+                "utf16",
+                "f must not contain a lone UTF-16 surrogate escape in a string or property name (PostgreSQL jsonb rejects it)."
+            },
+            {
                 "jsonb huge number",
                 r => r.Jsonb("f", Json("""{"n":{"m":[1e2000000000]}}""")),
                 "numeric_range",

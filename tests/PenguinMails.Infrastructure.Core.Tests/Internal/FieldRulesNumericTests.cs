@@ -26,6 +26,9 @@ public sealed class FieldRulesNumericTests
     [InlineData("0.5e-16383", false)]
     [InlineData("0.0001e131075", true)] // leading zeros of the fraction count: position -4 + 131075
     [InlineData("0.0001e131076", false)]
+    [InlineData("0.5e131072", true)] // first digit right after the point: position -1
+    [InlineData("0.5e131073", false)]
+    [InlineData("1E131072", false)] // upper-case exponent marker
     [InlineData("1e2000000000", false)] // exponent past the limit
     [InlineData("1e-2000000000", false)]
     public void FitsNumeric_Text_MatchesPostgresLimits(string raw, bool fits)
