@@ -23,6 +23,13 @@ public sealed class RolloutBucketTests
     [InlineData("abcd", 0u, 0x43ED676Au)]
     [InlineData("Hello, world!", 0u, 0xC0363E43u)]
     [InlineData("The quick brown fox jumps over the lazy dog", 0u, 0x2E4FF723u)]
+    // Every tail length (0..3 bytes after the 4-byte blocks) and a non-zero seed.
+    [InlineData("ab", 0u, 0x9BBFD75Fu)]
+    [InlineData("abcde", 0u, 0xE89B9AF6u)]
+    [InlineData("abcdef", 0u, 0x6181C085u)]
+    [InlineData("abcdefg", 0u, 0x883C9B06u)]
+    [InlineData("ab", 0x9747B28Cu, 0x74875592u)]
+    [InlineData("abcdefgh", 0x9747B28Cu, 0xCF0266E4u)]
     public void MurmurHash3X86Hash32_ReferenceVectors_Match(string text, uint seed, uint expected)
     {
         Assert.Equal(expected, RolloutBucket.MurmurHash3X86Hash32(Encoding.UTF8.GetBytes(text), seed));
@@ -59,6 +66,29 @@ public sealed class RolloutBucketTests
                 Assert.Equal(RolloutBucket.Compute(k, id.ToString("D")), snapshot.Explain(k, id).Bucket);
             }
         }
+    }
+
+    [Theory]
+    // UTF-8 of "key:subject" just under, at and just past the 512-byte stack buffer, and far past it (pooled buffer).
+    [InlineData(255, 255, 58)]
+    [InlineData(256, 255, 3)]
+    [InlineData(256, 256, 58)]
+    [InlineData(600, 1, 100)]
+    public void Compute_KeyAroundTheStackBufferSize_PinnedBucket(int keyLength, int subjectLength, int bucket)
+    {
+        var key = new string(keyLength == 600 ? 'x' : 'k', keyLength);
+        var subject = new string('s', subjectLength);
+
+        Assert.Equal(bucket, RolloutBucket.Compute(key, subject));
+        Assert.Equal(bucket, RolloutBucket.Compute(key.AsSpan(), subject.AsSpan()));
+    }
+
+    [Fact]
+    public void Compute_NullArguments_Throw()
+    {
+        Assert.Throws<ArgumentNullException>(() => RolloutBucket.Compute(null!, "subject"));
+        Assert.Throws<ArgumentNullException>(() => RolloutBucket.Compute("flag", (string)null!));
+        Assert.Throws<ArgumentNullException>(() => RolloutBucket.Compute(null!, Guid.NewGuid()));
     }
 
     [Fact]

@@ -68,4 +68,38 @@ public sealed class PermissionSnapshotTests
         Assert.Null(Build().RoleOf(Stranger));
         Assert.Equal(2, Build().MemberCount);
     }
+
+    [Fact]
+    public void Create_NullArguments_Throw()
+    {
+        Assert.Throws<ArgumentNullException>(() => PermissionSnapshot.Create(null!, new Dictionary<StaffRoleId, IEnumerable<string>>()));
+        Assert.Throws<ArgumentNullException>(() => PermissionSnapshot.Create([], null!));
+    }
+
+    [Fact]
+    public void Has_NullPermission_Denied() => Assert.False(Build().Has(Alice, null!));
+
+    [Fact]
+    public void AnyoneHas_OnlyRolesWithoutGrantsOrWithoutIt_False()
+    {
+        var snapshot = PermissionSnapshot.Create(
+            [new StaffMember { UserId = Carol, RoleId = Empty }, new StaffMember { UserId = Bob, RoleId = new StaffRoleId(99) }],
+            new Dictionary<StaffRoleId, IEnumerable<string>> { [Empty] = [], [Ops] = [WellKnownPermissions.VpsRead] }
+        );
+
+        Assert.False(snapshot.AnyoneHas(WellKnownPermissions.VpsRead));
+        Assert.Equal(0, PermissionSnapshot.Empty.MemberCount);
+    }
+
+    [Fact]
+    public void Create_MemberListedTwice_LastRoleWins()
+    {
+        var snapshot = PermissionSnapshot.Create(
+            [new StaffMember { UserId = Alice, RoleId = Empty }, new StaffMember { UserId = Alice, RoleId = Ops }],
+            new Dictionary<StaffRoleId, IEnumerable<string>> { [Ops] = [WellKnownPermissions.VpsRead], [Empty] = [] }
+        );
+
+        Assert.True(snapshot.Has(Alice, WellKnownPermissions.VpsRead));
+        Assert.Equal(1, snapshot.MemberCount);
+    }
 }

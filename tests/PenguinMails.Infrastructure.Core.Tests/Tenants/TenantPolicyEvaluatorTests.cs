@@ -52,6 +52,10 @@ public sealed class TenantPolicyEvaluatorTests
     [InlineData('€')]
     [InlineData('(')]
     [InlineData('«')]
+    [InlineData(')')] // Pe
+    [InlineData('»')] // Pf
+    [InlineData('^')] // Sk
+    [InlineData('©')] // So
     public void CheckPassword_PunctuationOrSymbolCategory_CountsAsSymbol(char symbol) =>
         Assert.Empty(TenantPolicyEvaluator.CheckPassword(Strict(4), "Ab1" + symbol));
 
@@ -134,4 +138,44 @@ public sealed class TenantPolicyEvaluatorTests
                 verified
             )
         );
+
+    [Fact]
+    public void EveryMethod_NullPolicies_ThrowsArgumentNull()
+    {
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.CheckPassword(null!, "x"));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.CheckPassword(TenantPolicies.Default(Tenant), null!));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.IsLockedOut(null!, 0));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.RemainingAttempts(null!, 0));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.SessionExpiresAt(null!, DateTimeOffset.UnixEpoch));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.IsSessionExpired(null!, DateTimeOffset.UnixEpoch, TimeProvider.System));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.IsSessionExpired(TenantPolicies.Default(Tenant), DateTimeOffset.UnixEpoch, null!));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.RequiresTwoFactor(null!));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.MayInviteMembers(null!, true));
+        Assert.Throws<ArgumentNullException>(() => TenantPolicyEvaluator.DecideAdmission(null!, true));
+    }
+
+    [Fact]
+    public void RemainingAttempts_NegativeCount_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TenantPolicyEvaluator.RemainingAttempts(TenantPolicies.Default(Tenant), -1));
+
+    [Fact]
+    public void SessionExpiresAt_NonUtcStart_ReturnsUtc()
+    {
+        var started = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.FromHours(2));
+        var policy = TenantPolicies.Default(Tenant) with { SessionTimeoutHours = 8 };
+
+        var expires = TenantPolicyEvaluator.SessionExpiresAt(policy, started);
+
+        Assert.Equal(TimeSpan.Zero, expires.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 16, 0, 0, TimeSpan.Zero), expires);
+    }
+
+    [Fact]
+    public void CheckPassword_ExactlyMinimumLength_Passes()
+    {
+        var policy = TenantPolicies.Default(Tenant) with { PasswordMinLength = 5 };
+
+        Assert.Empty(TenantPolicyEvaluator.CheckPassword(policy, "abcde"));
+        Assert.Equal([PasswordRule.MinimumLength], TenantPolicyEvaluator.CheckPassword(policy, "abcd"));
+    }
 }

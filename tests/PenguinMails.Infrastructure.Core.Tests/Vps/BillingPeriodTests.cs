@@ -74,4 +74,25 @@ public sealed class BillingPeriodTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(31)]
+    public void Containing_BillingDayAtTheBounds_IsAccepted(int day)
+    {
+        var period = BillingPeriod.Containing(day, D(2026, 5, 20));
+
+        Assert.True(period.Contains(D(2026, 5, 20)));
+    }
+
+    [Fact]
+    public void Contains_Bounds_StartInclusiveEndExclusive()
+    {
+        var period = new BillingPeriod(D(2026, 1, 10), D(2026, 2, 10));
+
+        Assert.True(period.Contains(period.Start));
+        Assert.False(period.Contains(period.Start.AddTicks(-1)));
+        Assert.True(period.Contains(period.End.AddTicks(-1)));
+        Assert.False(period.Contains(period.End));
+    }
 }

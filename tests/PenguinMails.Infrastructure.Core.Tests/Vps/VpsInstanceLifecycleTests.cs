@@ -161,4 +161,61 @@ public sealed class VpsInstanceLifecycleTests
         );
         Assert.Equal(Decommissioned, vps.Status);
     }
+
+    [Fact]
+    public void Apply_ExplicitTimeWithBillingPeriodKnown_UsesTheExplicitTime()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var at = new DateTimeOffset(2026, 3, 12, 0, 0, 0, TimeSpan.Zero);
+        var vps = new VpsInstance { Status = Active, HostwindsBillingDay = 15, CurrentBillingPeriodEnd = now.AddDays(5) };
+
+        Assert.Equal(at, VpsInstanceLifecycle.Apply(vps, ScheduledDecommission, now, at).DecommissionScheduledFor);
+    }
+
+    [Fact]
+    public void Apply_ExplicitTimeEqualToNow_IsAccepted()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(now, VpsInstanceLifecycle.Apply(new VpsInstance { Status = Active }, ScheduledDecommission, now, now).DecommissionScheduledFor);
+    }
+
+    [Fact]
+    public void Apply_NoTimeKnownOrPastTime_ErrorsNameFieldRuleAndMessage()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var vps = new VpsInstance { Status = Active };
+
+        var missing = Assert.Throws<EntityValidationException>(() => VpsInstanceLifecycle.Apply(vps, ScheduledDecommission, now));
+        var past = Assert.Throws<EntityValidationException>(() => VpsInstanceLifecycle.Apply(vps, ScheduledDecommission, now, now.AddTicks(-1)));
+
+        Assert.Equal(
+            new FieldError(
+                "decommission_scheduled_for",
+                "required",
+                "decommission_scheduled_for is required: give a time, or set hostwinds_billing_day or current_billing_period_end so the end of the billing period can be used."
+            ),
+            Assert.Single(missing.Errors)
+        );
+        Assert.Equal(
+            new FieldError("decommission_scheduled_for", "not_past", "decommission_scheduled_for must not be in the past."),
+            Assert.Single(past.Errors)
+        );
+    }
+
+    [Fact]
+    public void DefaultDecommissionTime_StoredPeriodEndExactlyNow_UsesTheBillingDay()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+        var vps = new VpsInstance { Status = Active, HostwindsBillingDay = 15, CurrentBillingPeriodEnd = now };
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero), VpsInstanceLifecycle.DefaultDecommissionTime(vps, now));
+    }
+
+    [Fact]
+    public void ApplyAndDefaultDecommissionTime_NullInstance_Throw()
+    {
+        Assert.Throws<ArgumentNullException>(() => VpsInstanceLifecycle.Apply(null!, Active, DateTimeOffset.UnixEpoch));
+        Assert.Throws<ArgumentNullException>(() => VpsInstanceLifecycle.DefaultDecommissionTime(null!, DateTimeOffset.UnixEpoch));
+    }
 }
