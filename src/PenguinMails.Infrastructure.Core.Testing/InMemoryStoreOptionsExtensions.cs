@@ -54,10 +54,10 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddSingleton<ITenantPoliciesRepository>(sp => new InMemoryTenantPoliciesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddKeyedSingleton<ITenantCostReport>(
-                IpPoolPoliciesServiceRegistration.StoreOverrideKey,
+                StoreOverrideServices.Key,
                 (sp, _) => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddKeyedSingleton<IIpPoolAllocator>(
-                IpPoolPoliciesServiceRegistration.StoreOverrideKey,
+                StoreOverrideServices.Key,
                 (sp, _) => new InMemoryIpPoolAllocator(
                     sp.GetRequiredService<InMemoryInfraStore>(),
                     sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,

@@ -41,7 +41,7 @@ internal static class IpPoolAllocationServiceRegistration
         var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
         if (!infra.UsesPostgres)
         {
-            return sp.GetKeyedService<IIpPoolAllocator>(IpPoolPoliciesServiceRegistration.StoreOverrideKey)
+            return sp.GetKeyedService<IIpPoolAllocator>(StoreOverrideServices.Key)
                 ?? throw new InvalidOperationException(
                     "No IIpPoolAllocator for this store: UseInMemoryStore registers the in-memory one; with another StoreOverride, register an IIpPoolAllocator before calling AddPenguinMailsInfra.");
         }

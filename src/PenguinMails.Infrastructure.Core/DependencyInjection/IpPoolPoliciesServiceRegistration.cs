@@ -13,13 +13,6 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 internal static class IpPoolPoliciesServiceRegistration
 {
     /// <summary>
-    /// The service key under which a store override (such as the Testing package's <c>UseInMemoryStore</c>) registers
-    /// its store-specific services (<see cref="ITenantCostReport"/>, <see cref="IIpPoolAllocator"/>); the unkeyed
-    /// registrations resolve them when the store is not PostgreSQL.
-    /// </summary>
-    internal const string StoreOverrideKey = "PenguinMails.Infrastructure.Core.StoreOverride";
-
-    /// <summary>
     /// Adds <see cref="WarmupOptions"/> and <see cref="ReputationPolicyOptions"/> (validated at start; configure them
     /// with <c>services.Configure&lt;…&gt;(...)</c>), <see cref="IWarmupService"/>, <see cref="IReputationPolicyService"/>
     /// and <see cref="ITenantCostReport"/> (PostgreSQL, or the store override's).
@@ -47,7 +40,7 @@ internal static class IpPoolPoliciesServiceRegistration
             var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
             if (!options.UsesPostgres)
             {
-                return sp.GetKeyedService<ITenantCostReport>(StoreOverrideKey)
+                return sp.GetKeyedService<ITenantCostReport>(StoreOverrideServices.Key)
                     ?? throw new InvalidOperationException(
                         "The store chosen in AddPenguinMailsInfra registers no ITenantCostReport; register one, or use UseInMemoryStore from the Testing package.");
             }
