@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Package smoke test: checks the packed packages' contents, then installs them from a local feed the way an application
 # team would, outside the repository (so Directory.Build.props, Directory.Packages.props and global.json do not apply):
-#   1. every package: README.md included and declared, MIT license expression, repository metadata; the libraries: the
+#   1. every package: README.md included and declared, MIT license expression, repository metadata; the Testing package
+#      depends on exactly its own version of Core ([x.y.z]), since it uses Core's internals; the libraries: the
 #      assembly with its XML documentation; the CLI: a .NET tool package; each one with a .snupkg holding its .pdb;
 #      EnablePackageValidation=true in both library projects (package validation runs inside `dotnet pack`; the SDK
 #      switches it off for tool packages).
@@ -62,6 +63,12 @@ check_package() { # id, kind (library | tool)
 check_package PenguinMails.Infrastructure.Core library
 check_package PenguinMails.Infrastructure.Core.Testing library
 check_package PenguinMails.Infrastructure.Cli tool
+
+# The Testing package uses Core's internals, so it must depend on exactly its own Core version, never on a range.
+testing_nuspec="$(unzip -p "$feed/PenguinMails.Infrastructure.Core.Testing.$version.nupkg" PenguinMails.Infrastructure.Core.Testing.nuspec)"
+grep -q "<dependency id=\"PenguinMails.Infrastructure.Core\" version=\"\[$version\]\"" <<<"$testing_nuspec" \
+  || fail "PenguinMails.Infrastructure.Core.Testing does not pin PenguinMails.Infrastructure.Core to exactly [$version]: $(grep -o '<dependency id="PenguinMails.Infrastructure.Core"[^>]*>' <<<"$testing_nuspec")"
+say "PenguinMails.Infrastructure.Core.Testing depends on exactly PenguinMails.Infrastructure.Core [$version]"
 
 # The SDK turns package validation (API compatibility) off for tool packages (Microsoft.NET.PackTool.targets: a tool
 # provides no API), so it is checked on the two libraries.

@@ -23,32 +23,32 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
     }
 
     /// <inheritdoc />
-    public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default)
+    public async Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, id.Value, cancellationToken);
+        return await _session.GetAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Page<DomainIpAssignment>> ListAsync(
+    public async Task<Page<DomainIpAssignment>> ListAsync(
         DomainIpAssignmentFilter? filter = null,
         PageRequest? page = null,
         CancellationToken cancellationToken = default
     ) =>
-        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
+        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(filter).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(filter).Count();
     }
 
     /// <inheritdoc />
-    public Task<DomainIpAssignment> AddAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
+    public async Task<DomainIpAssignment> AddAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var row = DomainIpAssignmentRules.PrepareInsert(assignment, StoreClock.Now(_session.Time));
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -78,21 +78,21 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 return (state.With(Table, table.Add(row.Id.Value, row)), row);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<DomainIpAssignment> UpdateAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
+    public async Task<DomainIpAssignment> UpdateAsync(DomainIpAssignment assignment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         EntityValidation.EnsureValid(assignment);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
                 var actual = table.GetValueOrDefault(assignment.Id.Value) ?? throw new EntityNotFoundException(Entity, assignment.Id.ToString());
-                if (actual.Status != assignment.Status || actual.WarmupState != assignment.WarmupState || actual.Updated != assignment.Updated)
+                if (actual.Status != assignment.Status || actual.WarmupState != assignment.WarmupState || actual.Updated != StoreClock.Truncate(assignment.Updated))
                 {
                     throw InfraTelemetry.Conflict(
                         DomainIpAssignmentRules.Conflict(
@@ -112,11 +112,11 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 return (state.With(Table, table.SetItem(assignment.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<DomainIpAssignment> ChangeStatusAsync(
+    public async Task<DomainIpAssignment> ChangeStatusAsync(
         DomainIpAssignment current,
         DomainIpAssignmentStatus newStatus,
         CancellationToken cancellationToken = default
@@ -125,7 +125,7 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         ArgumentNullException.ThrowIfNull(current);
         var now = StoreClock.Now(_session.Time);
         _ = DomainIpAssignmentLifecycle.Apply(current, newStatus, now);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -142,16 +142,16 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<DomainIpAssignment> ChangeWarmupStateAsync(DomainIpAssignment current, WarmupState newState, CancellationToken cancellationToken = default)
+    public async Task<DomainIpAssignment> ChangeWarmupStateAsync(DomainIpAssignment current, WarmupState newState, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         var now = StoreClock.Now(_session.Time);
         var next = WarmupStateLifecycle.Apply(current, newState, now);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -166,15 +166,17 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(Table, id.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
 
     private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter)
     {
+        // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
+        _ = filter?.Status?.ToDatabaseValue();
         var before = filter?.ExpiringBefore is { } eb ? StoreClock.Truncate(eb) : (DateTimeOffset?)null;
         return _session
             .Read()

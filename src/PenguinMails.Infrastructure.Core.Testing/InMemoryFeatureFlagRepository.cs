@@ -4,8 +4,10 @@ using PenguinMails.Infrastructure.Core.Internal;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>The in-memory implementation of <see cref="IFeatureFlagRepository"/>, behaving like the PostgreSQL one.</summary>
-public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
+public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository, IChangeFeedSource
 {
+    InfraChangeFeed? IChangeFeedSource.ChangeFeed => _session.Store.Changes;
+
     internal static readonly TableDef<Guid, FeatureFlag> Table = new(FeatureFlag.TableName, UuidOrder.Instance);
 
     private const string Entity = nameof(FeatureFlag);
@@ -22,55 +24,55 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
     }
 
     /// <inheritdoc />
-    public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default)
+    public async Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, id.Value, cancellationToken);
+        return await _session.GetAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).Values.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.Ordinal)));
+        _session.Enter(cancellationToken);
+        return _session.Read().Table(Table).Values.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.Ordinal));
     }
 
     /// <inheritdoc />
-    public Task<Page<FeatureFlag>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<FeatureFlag>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         page ??= PageRequest.First;
         page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
+        return await InMemoryRows.PageAsync(
             ByKey()
                 .Where(f => after is null || string.CompareOrdinal(f.Key, after) > 0),
             page.Limit,
             static x => ContinuationToken.Encode(x.Key)
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<FeatureFlag>> ListAllAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<FeatureFlag>> ListAllAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<FeatureFlag>>(ByKey().ToList());
+        _session.Enter(cancellationToken);
+        return ByKey().ToList();
     }
 
     /// <inheritdoc />
-    public Task<long> CountAsync(CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)_session.Read().Table(Table).Count);
+        _session.Enter(cancellationToken);
+        return (long)_session.Read().Table(Table).Count;
     }
 
     /// <inheritdoc />
-    public Task<FeatureFlag> AddAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
+    public async Task<FeatureFlag> AddAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(flag);
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -89,16 +91,16 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
                 return (state.With(Table, table.Add(flag.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<FeatureFlag> UpdateAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
+    public async Task<FeatureFlag> UpdateAsync(FeatureFlag flag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(flag);
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -122,14 +124,18 @@ public sealed class InMemoryFeatureFlagRepository : IFeatureFlagRepository
                 return (state.With(Table, table.SetItem(flag.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(Table, id.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
 
     private IEnumerable<FeatureFlag> ByKey() => _session.Read().Table(Table).Values.OrderBy(f => f.Key, StringComparer.Ordinal);
+
+    /// <summary>Every flag of <paramref name="state"/> in key order, as <see cref="ListAllAsync"/> returns them.</summary>
+    internal static IReadOnlyList<FeatureFlag> AllByKey(StoreState state) =>
+        state.Table(Table).Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
 
     private static void CheckReferences(StoreState state, FeatureFlag flag)
     {

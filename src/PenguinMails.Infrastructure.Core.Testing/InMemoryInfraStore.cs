@@ -26,6 +26,7 @@ public sealed class InMemoryInfraStore
     public InMemoryInfraStore(TimeProvider? timeProvider = null)
     {
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Changes = new InfraChangeFeed(() => InMemoryFeatureFlagRepository.AllByKey(_committed));
     }
 
     /// <summary>The clock the store stamps rows with.</summary>
@@ -55,7 +56,62 @@ public sealed class InMemoryInfraStore
     /// <summary>Removes every row and every registered host id.</summary>
     public void Clear() => Mutate(_ => StoreState.Empty);
 
+    /// <summary>Test data in one call per row: any entity in any status, host rows created on demand.</summary>
+    public InMemoryStoreSeeder Seed => field ??= new InMemoryStoreSeeder(this);
+
+    /// <summary>
+    /// The committed state of every table and host id, to return to with <see cref="Restore"/> (for example seeded once
+    /// for a test class and restored before each test). Free: the tables are immutable, so nothing is copied.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    public InMemoryStoreSnapshot Snapshot() => new(this, _committed);
+
+    /// <summary>
+    /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Waits, like
+    /// a write, for an open unit of work to end.
+    /// </summary>
+    /// <param name="snapshot">A snapshot of this store.</param>
+    /// <exception cref="ArgumentException">The snapshot was taken of another store.</exception>
+    public void Restore(InMemoryStoreSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!ReferenceEquals(snapshot.Store, this))
+        {
+            throw new ArgumentException("The snapshot was taken of another InMemoryInfraStore.", nameof(snapshot));
+        }
+
+        Mutate(_ => snapshot.State);
+    }
+
     internal StoreState Committed => _committed;
+
+    /// <summary>
+    /// Tells the flag snapshot and the permission cache over this store that flags or staff tables changed, so they
+    /// answer from the committed state on their next call.
+    /// </summary>
+    internal InfraChangeFeed Changes { get; }
+
+    // Every commit goes through here (under the write lock): the new state, and what it changed for the readers.
+    private void Commit(StoreState state)
+    {
+        var before = _committed;
+        _committed = state;
+        var changed = ChangedAreas.None;
+        if (state.TableChanged(before, InMemoryFeatureFlagRepository.Table.Name))
+        {
+            changed |= ChangedAreas.FeatureFlags;
+        }
+
+        if (InMemoryStaffTables.Names.Any(name => state.TableChanged(before, name)))
+        {
+            changed |= ChangedAreas.Staff;
+        }
+
+        if (changed != ChangedAreas.None)
+        {
+            Changes.Changed(changed);
+        }
+    }
 
     internal async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
     {
@@ -63,7 +119,7 @@ public sealed class InMemoryInfraStore
         try
         {
             var (state, result) = change(_committed);
-            _committed = state;
+            Commit(state);
             return result;
         }
         finally
@@ -80,7 +136,20 @@ public sealed class InMemoryInfraStore
 
     private async Task AcquireAsync(CancellationToken cancellationToken)
     {
-        if (!await _writeLock.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false))
+        // Cancellation surfaces as OperationCanceledException itself, as Npgsql throws it (SemaphoreSlim's own cancelled
+        // task would surface as its TaskCanceledException subclass).
+        cancellationToken.ThrowIfCancellationRequested();
+        bool acquired;
+        try
+        {
+            acquired = await _writeLock.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+
+        if (!acquired)
         {
             throw InfraTelemetry.Conflict(LockTimedOut());
         }
@@ -98,13 +167,13 @@ public sealed class InMemoryInfraStore
     {
         if (commit is not null)
         {
-            _committed = commit;
+            Commit(commit);
         }
 
         _writeLock.Release();
     }
 
-    private void Mutate(Func<StoreState, StoreState> change)
+    internal void Mutate(Func<StoreState, StoreState> change)
     {
         if (!_writeLock.Wait(LockTimeout))
         {
@@ -113,13 +182,27 @@ public sealed class InMemoryInfraStore
 
         try
         {
-            _committed = change(_committed);
+            Commit(change(_committed));
         }
         finally
         {
             _writeLock.Release();
         }
     }
+}
+
+/// <summary>The committed state of an <see cref="InMemoryInfraStore"/> at one moment (see <see cref="InMemoryInfraStore.Snapshot"/>).</summary>
+public sealed class InMemoryStoreSnapshot
+{
+    internal InMemoryStoreSnapshot(InMemoryInfraStore store, StoreState state)
+    {
+        Store = store;
+        State = state;
+    }
+
+    internal InMemoryInfraStore Store { get; }
+
+    internal StoreState State { get; }
 }
 
 internal enum HostTable
@@ -146,6 +229,10 @@ internal sealed class StoreState
 
     /// <summary>The tenant of each registered domain.</summary>
     public ImmutableDictionary<Guid, Guid?> DomainTenants { get; }
+
+    /// <summary>Whether the table named <paramref name="name"/> differs from <paramref name="before"/>'s (tables are immutable, so by reference).</summary>
+    public bool TableChanged(StoreState before, string name) =>
+        !ReferenceEquals(_tables.GetValueOrDefault(name), before._tables.GetValueOrDefault(name));
 
     public bool HasHost(HostTable table, Guid id) => _hosts.TryGetValue(table, out var set) && set.Contains(id);
 

@@ -1,3 +1,4 @@
+using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -55,27 +56,35 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 
     public ITenantPoliciesRepository TenantPolicies => field ??= new InMemoryTenantPoliciesRepository(session);
 
-    public Task CommitAsync(CancellationToken cancellationToken = default)
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureLive();
         if (session.Aborted)
         {
             End(commit: false);
-            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll back instead");
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.EarlierFailureNothingCommitted);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // As on PostgreSQL: a commit cancelled before it is sent rolls the unit back.
+            End(commit: false);
+            throw new OperationCanceledException(cancellationToken);
         }
 
         End(commit: true);
-        return Task.CompletedTask;
     }
 
-    public Task RollbackAsync(CancellationToken cancellationToken = default)
+    public async Task RollbackAsync(CancellationToken cancellationToken = default)
     {
-        if (!_ended)
+        if (_ended)
         {
-            End(commit: false);
+            return;
         }
 
-        return Task.CompletedTask;
+        // The rollback always happens; a cancelled token is reported afterwards.
+        End(commit: false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public ValueTask DisposeAsync()
@@ -92,7 +101,7 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     {
         if (_ended)
         {
-            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
         }
     }
 

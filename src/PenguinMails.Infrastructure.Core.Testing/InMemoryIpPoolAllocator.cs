@@ -30,16 +30,16 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
     public IInfraUnitOfWorkFactory UnitOfWork => _engine.UnitOfWork;
 
     /// <inheritdoc />
-    public Task<IpAllocation> AllocateAsync(IpAllocationRequest request, CancellationToken cancellationToken = default) =>
-        _engine.AllocateAsync(request, cancellationToken);
+    public async Task<IpAllocation> AllocateAsync(IpAllocationRequest request, CancellationToken cancellationToken = default) =>
+        await _engine.AllocateAsync(request, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken = default) =>
-        _engine.AllocateInAsync(unitOfWork, request, cancellationToken);
+    public async Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken = default) =>
+        await _engine.AllocateInAsync(unitOfWork, request, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken = default) =>
-        _engine.LockDomainAsync(unitOfWork, domainId, cancellationToken);
+    public async Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken = default) =>
+        await _engine.LockDomainAsync(unitOfWork, domainId, cancellationToken).ConfigureAwait(false);
 
     private sealed class Store(InMemoryInfraStore store) : IIpAllocationStore
     {

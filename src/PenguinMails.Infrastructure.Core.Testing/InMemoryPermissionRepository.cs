@@ -24,48 +24,48 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
     }
 
     /// <inheritdoc />
-    public Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default)
+    public async Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Table().GetValueOrDefault(id.Value));
+        _session.Enter(cancellationToken);
+        return Table().GetValueOrDefault(id.Value);
     }
 
     /// <inheritdoc />
-    public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Table().Values.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal)));
+        _session.Enter(cancellationToken);
+        return Table().Values.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
     }
 
     /// <inheritdoc />
-    public Task<Page<Permission>> ListAsync(PermissionFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<Permission>> ListAsync(PermissionFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         page ??= PageRequest.First;
         page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
+        return await InMemoryRows.PageAsync(
             Matching(filter).Where(p => after is null || p.Id.Value > after.Value),
             page.Limit,
             static x => ContinuationToken.Encode(x.Id.Value)
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<long> CountAsync(PermissionFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(PermissionFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(filter).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(filter).Count();
     }
 
     /// <inheritdoc />
-    public Task<Permission> AddAsync(Permission permission, CancellationToken cancellationToken = default)
+    public async Task<Permission> AddAsync(Permission permission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(permission);
         EntityValidation.EnsureValid(permission);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = InMemoryStaffTables.Permissions(state, _session.Store);
@@ -83,11 +83,11 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
                 return (InMemoryStaffTables.WithPermissions(state, table.Add(permission.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Permission> UpdateAsync(Permission current, Permission changed, CancellationToken cancellationToken = default)
+    public async Task<Permission> UpdateAsync(Permission current, Permission changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(changed);
@@ -97,7 +97,7 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
         }
 
         EntityValidation.EnsureValid(changed);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = InMemoryStaffTables.Permissions(state, _session.Store);
@@ -120,12 +120,12 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
                 return (InMemoryStaffTables.WithPermissions(state, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
+    public async Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
+        await _session.WriteAsync(
             state =>
             {
                 var table = InMemoryStaffTables.Permissions(state, _session.Store);
@@ -142,7 +142,7 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
                 return (InMemoryStaffTables.WithPermissions(state, table.Remove(id.Value)), true);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
     private System.Collections.Immutable.ImmutableSortedDictionary<int, Permission> Table() => InMemoryStaffTables.Permissions(_session.Read(), _session.Store);
 

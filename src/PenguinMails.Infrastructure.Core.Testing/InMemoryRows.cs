@@ -11,7 +11,8 @@ internal static class InMemoryRows
     /// </summary>
     public static void EnsureNotUpdatedSince(DateTimeOffset actualUpdated, DateTimeOffset expectedUpdated, string entity, string id)
     {
-        if (actualUpdated != expectedUpdated)
+        // PostgreSQL compares the token at its own precision, whole microseconds.
+        if (actualUpdated != StoreClock.Truncate(expectedUpdated))
         {
             throw InfraTelemetry.Conflict(new ConcurrencyConflictException(entity, id, "it was updated since it was read"));
         }
@@ -21,11 +22,17 @@ internal static class InMemoryRows
     /// A page of <paramref name="rows"/> (read only after the request is checked), which are keyed by the UUID
     /// <paramref name="keyOf"/> gives and ordered as PostgreSQL orders uuid: the rows after the request's token.
     /// </summary>
-    public static Task<Page<T>> PageByUuidAsync<T>(PageRequest? page, Func<IEnumerable<T>> rows, Func<T, Guid> keyOf, CancellationToken cancellationToken)
+    public static Task<Page<T>> PageByUuidAsync<T>(
+        StateSession session,
+        PageRequest? page,
+        Func<IEnumerable<T>> rows,
+        Func<T, Guid> keyOf,
+        CancellationToken cancellationToken
+    )
     {
         page ??= PageRequest.First;
         page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
+        session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
         return PageAsync(
             rows().Where(r => after is null || UuidOrder.Instance.Compare(keyOf(r), after.Value) > 0),

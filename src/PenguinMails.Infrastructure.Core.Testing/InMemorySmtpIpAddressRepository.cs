@@ -23,43 +23,43 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, id.Value, cancellationToken);
+        return await _session.GetAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         // The table is in key order, so the first match has the lowest id, as ORDER BY id LIMIT 1.
-        return Task.FromResult(
+        return 
             _session
                 .Read()
                 .Table(Table)
                 .Values.FirstOrDefault(v => v.VpsInstanceId == vpsInstanceId && string.Equals(v.IpAddress, ipAddress, StringComparison.Ordinal))
-        );
+        ;
     }
 
     /// <inheritdoc />
-    public Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
+    public async Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(filter).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(filter).Count();
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress> AddAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress> AddAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ip);
         SmtpIpAddressRules.EnsureInsertable(ip);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -73,16 +73,16 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (state.With(Table, table.Add(ip.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress> UpdateAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress> UpdateAsync(SmtpIpAddress ip, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ip);
         EntityValidation.EnsureValid(ip);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -92,7 +92,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                     throw InfraTelemetry.Conflict(Conflict(ip, actual));
                 }
 
-                if (actual.Updated != ip.Updated)
+                if (actual.Updated != StoreClock.Truncate(ip.Updated))
                 {
                     throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, ip.Id.ToString(), "it was updated or its status changed since it was read"));
                 }
@@ -103,7 +103,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                     VpsInstanceId = ip.VpsInstanceId,
                     IpAddress = ip.IpAddress,
                     ReputationState = ip.ReputationState,
-                    ApproximateCost = ip.ApproximateCost,
+                    ApproximateCost = DecimalColumn.AtScale(ip.ApproximateCost, 2),
                     LastReputationCheck = StoreClock.Truncate(ip.LastReputationCheck),
                     ProviderBlacklistStatus = RoundTrip(ip.ProviderBlacklistStatus),
                     Updated = StoreClock.NextUpdated(now, actual.Updated),
@@ -111,16 +111,16 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (state.With(Table, table.SetItem(ip.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress> ChangeStatusAsync(SmtpIpAddress current, SmtpIpAddressStatus newStatus, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress> ChangeStatusAsync(SmtpIpAddress current, SmtpIpAddressStatus newStatus, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         var now = StoreClock.Now(_session.Time);
         var next = SmtpIpAddressLifecycle.Apply(current, newStatus, now);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -135,14 +135,14 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SmtpIpAddress> AdjustAssignedCountAsync(SmtpIpAddressId id, int delta, CancellationToken cancellationToken = default)
+    public async Task<SmtpIpAddress> AdjustAssignedCountAsync(SmtpIpAddressId id, int delta, CancellationToken cancellationToken = default)
     {
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -157,12 +157,12 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (state.With(Table, table.SetItem(id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
+    public async Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
+        await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -175,21 +175,21 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (Cascades.OnSmtpIpAddressDeleted(state, id.Value), true);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<int> BulkImportAsync(IReadOnlyCollection<SmtpIpAddress> ips, CancellationToken cancellationToken = default)
+    public async Task<int> BulkImportAsync(IReadOnlyCollection<SmtpIpAddress> ips, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ips);
         SmtpIpAddressRules.EnsureImportable(ips);
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         if (ips.Count == 0)
         {
-            return Task.FromResult(0);
+            return 0;
         }
 
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -213,12 +213,13 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 return (state.With(Table, builder.ToImmutable()), ips.Count);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     private static SmtpIpAddress Stamp(SmtpIpAddress ip, DateTimeOffset now) =>
         ip with
         {
+            ApproximateCost = DecimalColumn.AtScale(ip.ApproximateCost, 2),
             LastReputationCheck = StoreClock.Truncate(ip.LastReputationCheck),
             ProviderBlacklistStatus = RoundTrip(ip.ProviderBlacklistStatus),
             Created = now,
@@ -237,8 +238,12 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
         }
     }
 
-    private IEnumerable<SmtpIpAddress> Matching(SmtpIpAddressFilter? filter) =>
-        _session
+    private IEnumerable<SmtpIpAddress> Matching(SmtpIpAddressFilter? filter)
+    {
+        // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
+        _ = filter?.Status?.ToDatabaseValue();
+        _ = filter?.ReputationState?.ToDatabaseValue();
+        return _session
             .Read()
             .Table(Table)
             .Values.Where(v =>
@@ -246,6 +251,7 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                 && (filter?.Status is null || v.Status == filter.Status)
                 && (filter?.ReputationState is null || v.ReputationState == filter.ReputationState)
             );
+    }
 
     private static ConcurrencyConflictException Conflict(SmtpIpAddress expected, SmtpIpAddress actual) =>
         new(

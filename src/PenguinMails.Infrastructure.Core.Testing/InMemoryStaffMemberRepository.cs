@@ -8,8 +8,10 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// The in-memory implementation of <see cref="IStaffMemberRepository"/>, behaving like the PostgreSQL one. Register the
 /// users staff members refer to with <see cref="InMemoryInfraStore.AddUser"/>.
 /// </summary>
-public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
+public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository, IChangeFeedSource
 {
+    InfraChangeFeed? IChangeFeedSource.ChangeFeed => _session.Store.Changes;
+
     private const string Entity = nameof(StaffMember);
     private readonly StateSession _session;
 
@@ -24,29 +26,29 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
     }
 
     /// <inheritdoc />
-    public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default)
+    public async Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
+        return await _session.GetAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.UserId.Value, cancellationToken);
+    public async Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.UserId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(filter).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(filter).Count();
     }
 
     /// <inheritdoc />
-    public Task<StaffMember> AddAsync(StaffMember member, CancellationToken cancellationToken = default)
+    public async Task<StaffMember> AddAsync(StaffMember member, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(member);
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(InMemoryStaffTables.Members);
@@ -66,16 +68,16 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
                 return (state.With(InMemoryStaffTables.Members, table.Add(member.UserId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<StaffMember> UpdateAsync(StaffMember member, CancellationToken cancellationToken = default)
+    public async Task<StaffMember> UpdateAsync(StaffMember member, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(member);
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(InMemoryStaffTables.Members);
@@ -96,21 +98,21 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
                 return (state.With(InMemoryStaffTables.Members, table.SetItem(member.UserId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(InMemoryStaffTables.Members, userId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var state = _session.Read();
         if (state.Table(InMemoryStaffTables.Members).GetValueOrDefault(userId.Value)?.RoleId is not { } roleId)
         {
-            return Task.FromResult<IReadOnlySet<string>>(FrozenSet<string>.Empty);
+            return FrozenSet<string>.Empty;
         }
 
         var permissions = InMemoryStaffTables.Permissions(state, _session.Store);
@@ -119,7 +121,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository
             .Keys.Where(k => k.RoleId == roleId.Value)
             .Select(k => permissions[k.PermissionId].Name)
             .ToList();
-        return Task.FromResult<IReadOnlySet<string>>(names.Count == 0 ? FrozenSet<string>.Empty : names.ToFrozenSet(StringComparer.Ordinal));
+        return names.Count == 0 ? FrozenSet<string>.Empty : names.ToFrozenSet(StringComparer.Ordinal);
     }
 
     private static void EnsureRoleExists(StoreState state, StaffRoleId? roleId)

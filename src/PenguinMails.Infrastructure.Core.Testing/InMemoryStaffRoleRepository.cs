@@ -22,52 +22,52 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
     }
 
     /// <inheritdoc />
-    public Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default)
+    public async Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(InMemoryStaffTables.Roles, id.Value, cancellationToken);
+        return await _session.GetAsync(InMemoryStaffTables.Roles, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<StaffRole?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<StaffRole?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(
+        _session.Enter(cancellationToken);
+        return 
             _session.Read().Table(InMemoryStaffTables.Roles).Values.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal))
-        );
+        ;
     }
 
     /// <inheritdoc />
-    public Task<Page<StaffRole>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<StaffRole>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         page ??= PageRequest.First;
         page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeInt(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
+        return await InMemoryRows.PageAsync(
             _session
                 .Read()
                 .Table(InMemoryStaffTables.Roles)
                 .Values.Where(r => after is null || r.Id.Value > after.Value),
             page.Limit,
             static x => ContinuationToken.Encode(x.Id.Value)
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<long> CountAsync(CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)_session.Read().Table(InMemoryStaffTables.Roles).Count);
+        _session.Enter(cancellationToken);
+        return (long)_session.Read().Table(InMemoryStaffTables.Roles).Count;
     }
 
     /// <inheritdoc />
-    public Task<StaffRole> AddAsync(StaffRole role, CancellationToken cancellationToken = default)
+    public async Task<StaffRole> AddAsync(StaffRole role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(role);
         EntityValidation.EnsureValid(role);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(InMemoryStaffTables.Roles);
@@ -85,11 +85,11 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                 return (state.With(InMemoryStaffTables.Roles, table.Add(role.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<StaffRole> UpdateAsync(StaffRole current, StaffRole changed, CancellationToken cancellationToken = default)
+    public async Task<StaffRole> UpdateAsync(StaffRole current, StaffRole changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(changed);
@@ -99,7 +99,7 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
         }
 
         EntityValidation.EnsureValid(changed);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(InMemoryStaffTables.Roles);
@@ -121,12 +121,12 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                 return (state.With(InMemoryStaffTables.Roles, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
+    public async Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
+        await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(InMemoryStaffTables.Roles);
@@ -149,14 +149,14 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                 return (state.With(InMemoryStaffTables.Roles, table.Remove(id.Value)), true);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<bool> GrantAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default)
+    public async Task<bool> GrantAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default)
     {
         EntityValidation.EnsureValid(new StaffRolePermission { RoleId = roleId, PermissionId = permissionId });
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var grants = state.Table(InMemoryStaffTables.Grants);
@@ -180,12 +180,12 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                 return (state.With(InMemoryStaffTables.Grants, grants.Add(key, grant)), true);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> RevokeAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
+    public async Task<bool> RevokeAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default) =>
+        await _session.WriteAsync(
             state =>
             {
                 var grants = state.Table(InMemoryStaffTables.Grants);
@@ -193,12 +193,12 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
                 return grants.ContainsKey(key) ? (state.With(InMemoryStaffTables.Grants, grants.Remove(key)), true) : (state, false);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Permission>> ListPermissionsAsync(StaffRoleId roleId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Permission>> ListPermissionsAsync(StaffRoleId roleId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var state = _session.Read();
         var permissions = InMemoryStaffTables.Permissions(state, _session.Store);
         IReadOnlyList<Permission> granted = state
@@ -206,6 +206,6 @@ public sealed class InMemoryStaffRoleRepository : IStaffRoleRepository
             .Keys.Where(k => k.RoleId == roleId.Value)
             .Select(k => permissions[k.PermissionId])
             .ToList();
-        return Task.FromResult(granted);
+        return granted;
     }
 }

@@ -32,6 +32,9 @@ internal static class InMemoryStaffTables
     // Holds one row once permissions has been written in this state; absent means "as seeded".
     private static readonly TableDef<int, bool> PermissionsWritten = new(Permission.TableName + "#written", Comparer<int>.Default);
 
+    /// <summary>The names of every staff table (and the catalog marker): a change to any of them changes permissions.</summary>
+    public static readonly string[] Names = [Roles.Name, Grants.Name, Members.Name, PermissionsTable.Name, PermissionsWritten.Name];
+
     private static readonly ConditionalWeakTable<InMemoryInfraStore, ImmutableSortedDictionary<int, Permission>> Catalogs = new();
 
     /// <summary>The <c>permissions</c> table of <paramref name="state"/>: the seeded catalog until it is first written.</summary>

@@ -23,41 +23,41 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     }
 
     /// <inheritdoc />
-    public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _session.GetAsync(Table, key, cancellationToken);
+        return await _session.GetAsync(Table, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         page ??= PageRequest.First;
         page.EnsureValid();
-        cancellationToken.ThrowIfCancellationRequested();
+        _session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
-        return InMemoryRows.PageAsync(
+        return await InMemoryRows.PageAsync(
             Matching(category)
                 .Where(e => after is null || string.CompareOrdinal(e.Key, after) > 0),
             page.Limit,
             static x => ContinuationToken.Encode(x.Key)
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(category).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(category).Count();
     }
 
     /// <inheritdoc />
-    public Task<SystemConfigEntry> AddAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    public async Task<SystemConfigEntry> AddAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntityValidation.EnsureValid(entry);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -71,16 +71,16 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
                 return (state.With(Table, table.Add(entry.Key, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SystemConfigEntry> UpsertAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    public async Task<SystemConfigEntry> UpsertAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntityValidation.EnsureValid(entry);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -89,16 +89,16 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
                 return (state.With(Table, table.SetItem(entry.Key, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<SystemConfigEntry> UpdateAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
+    public async Task<SystemConfigEntry> UpdateAsync(SystemConfigEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntityValidation.EnsureValid(entry);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -110,14 +110,14 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
                 return (state.With(Table, table.SetItem(entry.Key, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _session.DeleteAsync(Table, key, cancellationToken);
+        return await _session.DeleteAsync(Table, key, cancellationToken).ConfigureAwait(false);
     }
 
     private static SystemConfigEntry Stored(SystemConfigEntry entry, DateTimeOffset updated) =>

@@ -22,22 +22,22 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
     }
 
     /// <inheritdoc />
-    public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
+    public async Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, tenantId.Value, cancellationToken);
+        return await _session.GetAsync(Table, tenantId.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
+    public async Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)
+    public async Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         EntityValidation.EnsureValid(config);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -55,16 +55,16 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
                 return (state.With(Table, table.Add(config.TenantId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<TenantConfig> UpdateAsync(TenantConfig config, CancellationToken cancellationToken = default)
+    public async Task<TenantConfig> UpdateAsync(TenantConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         EntityValidation.EnsureValid(config);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -75,12 +75,12 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
                 return (state.With(Table, table.SetItem(config.TenantId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(Table, tenantId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The row as the JSONB column would give it back: the address goes through its JSON text.</summary>
     private static TenantConfig Stored(TenantConfig config, DateTimeOffset created, DateTimeOffset updated) =>

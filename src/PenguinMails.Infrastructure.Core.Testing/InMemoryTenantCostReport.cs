@@ -21,17 +21,17 @@ public sealed class InMemoryTenantCostReport : ITenantCostReport
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TenantMonthlyCost>> GetMonthlyCostsAsync(DateTimeOffset? at = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TenantMonthlyCost>> GetMonthlyCostsAsync(DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var instant = StoreClock.Truncate(at ?? _store.TimeProvider.GetUtcNow());
         var state = _store.Committed;
         var tenants = state.DomainTenants;
-        return Task.FromResult(TenantCostCalculator.Compute(
+        return TenantCostCalculator.Compute(
             state.Table(InMemoryVpsInstanceRepository.Table).Values,
             state.Table(InMemorySmtpIpAddressRepository.Table).Values,
             state.Table(InMemoryDomainIpAssignmentRepository.Table).Values,
             domain => tenants.TryGetValue(domain.Value, out var tenant) && tenant is { } t ? new TenantId(t) : null,
-            instant));
+            instant);
     }
 }

@@ -22,22 +22,22 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
     }
 
     /// <inheritdoc />
-    public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
+    public async Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, tenantId.Value, cancellationToken);
+        return await _session.GetAsync(Table, tenantId.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        InMemoryRows.PageByUuidAsync(page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken);
+    public async Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
+    public async Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policies);
         EntityValidation.EnsureValid(policies);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -55,16 +55,16 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
                 return (state.With(Table, table.Add(policies.TenantId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<TenantPolicies> UpdateAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
+    public async Task<TenantPolicies> UpdateAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policies);
         EntityValidation.EnsureValid(policies);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -75,12 +75,12 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
                 return (state.With(Table, table.SetItem(policies.TenantId.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(Table, tenantId.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(Table, tenantId.Value, cancellationToken).ConfigureAwait(false);
 
     private static TenantPolicies Stored(TenantPolicies policies, DateTimeOffset created, DateTimeOffset updated) =>
         policies with { Created = created, Updated = updated };

@@ -22,25 +22,25 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
     }
 
     /// <inheritdoc />
-    public Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default)
+    public async Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, id.Value, cancellationToken);
+        return await _session.GetAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default)
+    public async Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_session.Read().Table(Table).Values.FirstOrDefault(p => p.UserId == userId));
+        _session.Enter(cancellationToken);
+        return _session.Read().Table(Table).Values.FirstOrDefault(p => p.UserId == userId);
     }
 
     /// <inheritdoc />
-    public Task<UserPreferences> AddAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
+    public async Task<UserPreferences> AddAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(preferences);
         EntityValidation.EnsureValid(preferences);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -63,16 +63,16 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
                 return (state.With(Table, table.Add(preferences.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<UserPreferences> UpdateAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
+    public async Task<UserPreferences> UpdateAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(preferences);
         EntityValidation.EnsureValid(preferences);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -91,10 +91,10 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
                 return (state.With(Table, table.SetItem(preferences.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
-        _session.DeleteAsync(Table, id.Value, cancellationToken);
+    public async Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
+        await _session.DeleteAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
 }

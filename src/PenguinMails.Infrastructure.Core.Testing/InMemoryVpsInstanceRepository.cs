@@ -23,39 +23,39 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
     }
 
     /// <inheritdoc />
-    public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default)
+    public async Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default)
     {
-        return _session.GetAsync(Table, id.Value, cancellationToken);
+        return await _session.GetAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
+    public async Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hostwindsInstanceId);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(
+        _session.Enter(cancellationToken);
+        return 
             _session.Read().Table(Table).Values.FirstOrDefault(v => string.Equals(v.HostwindsInstanceId, hostwindsInstanceId, StringComparison.Ordinal))
-        );
+        ;
     }
 
     /// <inheritdoc />
-    public Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        InMemoryRows.PageByUuidAsync(page, () => Matching(filter), static x => x.Id.Value, cancellationToken);
+    public async Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult((long)Matching(filter).Count());
+        _session.Enter(cancellationToken);
+        return (long)Matching(filter).Count();
     }
 
     /// <inheritdoc />
-    public Task<VpsInstance> AddAsync(VpsInstance vps, CancellationToken cancellationToken = default)
+    public async Task<VpsInstance> AddAsync(VpsInstance vps, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vps);
         VpsInstanceRules.EnsureInsertable(vps);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -71,6 +71,8 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
 
                 var stored = vps with
                 {
+                    MonthlyCost = DecimalColumn.AtScale(vps.MonthlyCost, 2),
+                    ApproximateCost = DecimalColumn.AtScale(vps.ApproximateCost, 2),
                     CurrentBillingPeriodStart = StoreClock.Truncate(vps.CurrentBillingPeriodStart),
                     CurrentBillingPeriodEnd = StoreClock.Truncate(vps.CurrentBillingPeriodEnd),
                     DecommissionScheduledFor = StoreClock.Truncate(vps.DecommissionScheduledFor),
@@ -80,16 +82,16 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 return (state.With(Table, table.Add(vps.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<VpsInstance> UpdateAsync(VpsInstance vps, CancellationToken cancellationToken = default)
+    public async Task<VpsInstance> UpdateAsync(VpsInstance vps, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vps);
         EntityValidation.EnsureValid(vps);
         var now = StoreClock.Now(_session.Time);
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -99,7 +101,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                     throw InfraTelemetry.Conflict(Conflict(vps, actual));
                 }
 
-                if (actual.Updated != vps.Updated)
+                if (actual.Updated != StoreClock.Truncate(vps.Updated))
                 {
                     throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, vps.Id.ToString(), "it was updated or its status changed since it was read"));
                 }
@@ -114,8 +116,8 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                     HostwindsInstanceId = vps.HostwindsInstanceId,
                     IpAddress = vps.IpAddress,
                     Region = vps.Region,
-                    MonthlyCost = vps.MonthlyCost,
-                    ApproximateCost = vps.ApproximateCost,
+                    MonthlyCost = DecimalColumn.AtScale(vps.MonthlyCost, 2),
+                    ApproximateCost = DecimalColumn.AtScale(vps.ApproximateCost, 2),
                     HostwindsBillingDay = vps.HostwindsBillingDay,
                     CurrentBillingPeriodStart = StoreClock.Truncate(vps.CurrentBillingPeriodStart),
                     CurrentBillingPeriodEnd = StoreClock.Truncate(vps.CurrentBillingPeriodEnd),
@@ -124,11 +126,11 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 return (state.With(Table, table.SetItem(vps.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<VpsInstance> ChangeStatusAsync(
+    public async Task<VpsInstance> ChangeStatusAsync(
         VpsInstance current,
         VpsInstanceStatus newStatus,
         DateTimeOffset? decommissionAt = null,
@@ -138,7 +140,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
         ArgumentNullException.ThrowIfNull(current);
         var now = StoreClock.Now(_session.Time);
         var next = VpsInstanceLifecycle.Apply(current, newStatus, now, StoreClock.Truncate(decommissionAt));
-        return _session.WriteAsync(
+        return await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -148,7 +150,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                     throw InfraTelemetry.Conflict(Conflict(current, actual));
                 }
 
-                if (VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt) && actual.Updated != current.Updated)
+                if (VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt) && actual.Updated != StoreClock.Truncate(current.Updated))
                 {
                     throw InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, current.Id.ToString(), VpsInstanceRules.StaleBillingReason));
                 }
@@ -163,12 +165,12 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 return (state.With(Table, table.SetItem(current.Id.Value, stored)), stored);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
-        _session.WriteAsync(
+    public async Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
+        await _session.WriteAsync(
             state =>
             {
                 var table = state.Table(Table);
@@ -181,16 +183,20 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
                 return (Cascades.OnVpsInstanceDeleted(state, id.Value), true);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
-    private IEnumerable<VpsInstance> Matching(VpsInstanceFilter? filter) =>
-        _session
+    private IEnumerable<VpsInstance> Matching(VpsInstanceFilter? filter)
+    {
+        // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
+        _ = filter?.Status?.ToDatabaseValue();
+        return _session
             .Read()
             .Table(Table)
             .Values.Where(v =>
                 (filter?.Status is null || v.Status == filter.Status)
                 && (filter?.Region is null || string.Equals(v.Region, filter.Region, StringComparison.Ordinal))
             );
+    }
 
     private static ConcurrencyConflictException Conflict(VpsInstance expected, VpsInstance actual) =>
         new(

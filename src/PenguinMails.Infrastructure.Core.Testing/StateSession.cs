@@ -1,3 +1,4 @@
+using PenguinMails.Infrastructure.Core.Internal;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>Where an in-memory repository reads and writes: the committed tables, or a unit of work's private copy.</summary>
@@ -9,26 +10,36 @@ internal abstract class StateSession(InMemoryInfraStore store)
 
     public abstract StoreState Read();
 
+    /// <summary>
+    /// The checks at the start of every operation, in PostgreSQL's order: first the state of the unit of work (ended or
+    /// aborted: <see cref="UnitOfWorkAbortedException"/>), then the token (<see cref="OperationCanceledException"/>).
+    /// </summary>
+    public void Enter(CancellationToken cancellationToken)
+    {
+        _ = Read();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>The row of <paramref name="table"/> under <paramref name="key"/>, or null: a get by primary key.</summary>
-    public Task<TRow?> GetAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
+    public async Task<TRow?> GetAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
         where TKey : notnull
         where TRow : class
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Read().Table(table).GetValueOrDefault(key));
+        Enter(cancellationToken);
+        return Read().Table(table).GetValueOrDefault(key);
     }
 
     /// <summary>Removes the row of <paramref name="table"/> under <paramref name="key"/>; false when there was none.</summary>
-    public Task<bool> DeleteAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync<TKey, TRow>(TableDef<TKey, TRow> table, TKey key, CancellationToken cancellationToken)
         where TKey : notnull =>
-        WriteAsync(
+        await WriteAsync(
             state =>
             {
                 var rows = state.Table(table);
                 return rows.ContainsKey(key) ? (state.With(table, rows.Remove(key)), true) : (state, false);
             },
             cancellationToken
-        );
+        ).ConfigureAwait(false);
 
     /// <summary>Applies <paramref name="change"/> atomically; when it throws, nothing is applied.</summary>
     public abstract Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken);
@@ -58,7 +69,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
         return _state;
     }
 
-    public override Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
     {
         EnsureUsable();
         cancellationToken.ThrowIfCancellationRequested();
@@ -66,7 +77,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
         {
             var (state, result) = change(_state);
             _state = state;
-            return Task.FromResult(result);
+            return result;
         }
         catch (Exception ex) when (ex is DuplicateEntityException or ReferencedEntityMissingException or EntityInUseException)
         {
@@ -80,12 +91,12 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
     {
         if (_ended)
         {
-            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
         }
 
         if (Aborted)
         {
-            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll it back");
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.EarlierFailure);
         }
     }
 

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Assignments;
@@ -117,18 +117,24 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => new InfraDataSource(sp));
-        services.TryAddSingleton<IVpsInstanceRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlVpsInstanceRepository(ds, schema, time)));
-        services.TryAddSingleton<ISmtpIpAddressRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlSmtpIpAddressRepository(ds, schema, time)));
-        services.TryAddSingleton<IDomainIpAssignmentRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlDomainIpAssignmentRepository(ds, schema, time)));
-        services.TryAddSingleton<IStaffRoleRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlStaffRoleRepository(ds, schema, time)));
-        services.TryAddSingleton<IPermissionRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlPermissionRepository(ds, schema, time)));
-        services.TryAddSingleton<IStaffMemberRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlStaffMemberRepository(ds, schema, time)));
-        services.TryAddSingleton<ISystemConfigRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlSystemConfigRepository(ds, schema, time)));
-        services.TryAddSingleton<IFeatureFlagRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlFeatureFlagRepository(ds, schema, time)));
-        services.TryAddSingleton<IUserPreferencesRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlUserPreferencesRepository(ds, schema, time)));
-        services.TryAddSingleton<ITenantConfigRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlTenantConfigRepository(ds, schema, time)));
-        services.TryAddSingleton<ITenantPoliciesRepository>(sp => Pg(sp, (ds, schema, time) => new NpgsqlTenantPoliciesRepository(ds, schema, time)));
-        services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => Pg(sp, (ds, schema, time) => new NpgsqlInfraUnitOfWorkFactory(ds, schema, time)));
+        services.TryAddSingleton(sp => new InfraChangeFeed(
+            afterFlagsChanged: () => sp.GetRequiredService<FeatureFlagSnapshotProvider>().ReloadAfterLocalWriteAsync()));
+        services.TryAddSingleton<IVpsInstanceRepository>(sp => Pg(sp, (db, time) => new NpgsqlVpsInstanceRepository(db, time)));
+        services.TryAddSingleton<ISmtpIpAddressRepository>(sp => Pg(sp, (db, time) => new NpgsqlSmtpIpAddressRepository(db, time)));
+        services.TryAddSingleton<IDomainIpAssignmentRepository>(sp => Pg(sp, (db, time) => new NpgsqlDomainIpAssignmentRepository(db, time)));
+        services.TryAddSingleton<IStaffRoleRepository>(sp => Pg(sp, (db, time) => new NpgsqlStaffRoleRepository(db, time)));
+        services.TryAddSingleton<IPermissionRepository>(sp => Pg(sp, (db, time) => new NpgsqlPermissionRepository(db, time)));
+        services.TryAddSingleton<IStaffMemberRepository>(sp => Pg(sp, (db, time) => new NpgsqlStaffMemberRepository(db, time)));
+        services.TryAddSingleton<ISystemConfigRepository>(sp => Pg(sp, (db, time) => new NpgsqlSystemConfigRepository(db, time)));
+        services.TryAddSingleton<IFeatureFlagRepository>(sp => Pg(sp, (db, time) => new NpgsqlFeatureFlagRepository(db, time)));
+        services.TryAddSingleton<IUserPreferencesRepository>(sp => Pg(sp, (db, time) => new NpgsqlUserPreferencesRepository(db, time)));
+        services.TryAddSingleton<ITenantConfigRepository>(sp => Pg(sp, (db, time) => new NpgsqlTenantConfigRepository(db, time)));
+        services.TryAddSingleton<ITenantPoliciesRepository>(sp => Pg(sp, (db, time) => new NpgsqlTenantPoliciesRepository(db, time)));
+        services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp =>
+        {
+            var infra = sp.GetRequiredService<InfraDataSource>();
+            return new NpgsqlInfraUnitOfWorkFactory(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InfraChangeFeed>());
+        });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
@@ -175,10 +181,12 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         }
     }
 
-    private static T Pg<T>(IServiceProvider sp, Func<NpgsqlDataSource, string, TimeProvider, T> create)
+    // The registration's repositories share its change feed, so that a write through any of them is visible to its flag
+    // snapshot and permission cache when the write returns.
+    private static T Pg<T>(IServiceProvider sp, Func<PgExecutor, TimeProvider, T> create)
     {
         var infra = sp.GetRequiredService<InfraDataSource>();
-        return create(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>());
+        return create(new PgExecutor(infra.DataSource, infra.Schema, sp.GetRequiredService<InfraChangeFeed>()), sp.GetRequiredService<TimeProvider>());
     }
 
     private sealed record Marker(bool UsesPostgres);

@@ -5,8 +5,10 @@ using PenguinMails.Infrastructure.Core.Internal;
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
 /// <summary>The PostgreSQL implementation of <see cref="IFeatureFlagRepository"/> on a singleton <see cref="NpgsqlDataSource"/>.</summary>
-public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
+public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChangeFeedSource
 {
+    InfraChangeFeed? IChangeFeedSource.ChangeFeed => _db.Changes;
+
     private const string Entity = nameof(FeatureFlag);
 
     private const string Columns = "id, key, description, is_enabled, rollout_percentage, updated_by, updated";
@@ -56,7 +58,11 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
     /// <inheritdoc />
     public Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        if (FailedTask.IfNull<FeatureFlag?>(key, nameof(key)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 
@@ -109,7 +115,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         ArgumentNullException.ThrowIfNull(flag);
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 flag.Id,
                 _insert,
@@ -127,7 +133,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.FeatureFlags)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -138,7 +144,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
         ArgumentNullException.ThrowIfNull(flag);
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 flag.Id,
                 _update,
@@ -157,7 +163,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.FeatureFlags)
             .ConfigureAwait(false);
         if (stored is not null)
         {
@@ -177,7 +183,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ReportAsync(_db.ExecuteAsync(
             Entity,
             id,
             _delete,
@@ -185,7 +191,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository
             static (p, id) => p.Uuid(id),
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.FeatureFlags);
 
     private static Task<FeatureFlag?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -1,3 +1,4 @@
+using PenguinMails.Infrastructure.Core.Internal;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.Core.Assignments;
@@ -21,6 +22,15 @@ public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, st
     private readonly string _schema = SchemaName.Validate(schema);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    internal NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, string schema, TimeProvider timeProvider, InfraChangeFeed? changes)
+        : this(dataSource, schema, timeProvider)
+    {
+        Changes = changes;
+    }
+
+    /// <summary>Where the units' committed writes to flags and staff tables are reported.</summary>
+    internal InfraChangeFeed? Changes { get; }
+
     /// <inheritdoc />
     public async Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
     {
@@ -29,7 +39,7 @@ public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, st
         {
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            return new NpgsqlInfraUnitOfWork(connection, transaction, _schema, _time);
+            return new NpgsqlInfraUnitOfWork(connection, transaction, _schema, _time, Changes);
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
@@ -58,12 +68,16 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
     private bool _ended;
     private bool _aborted;
 
-    public NpgsqlInfraUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, TimeProvider time)
+    private readonly InfraChangeFeed? _changes;
+    private ChangedAreas _changed;
+
+    public NpgsqlInfraUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, TimeProvider time, InfraChangeFeed? changes = null)
     {
         _connection = connection;
         _transaction = transaction;
         _time = time;
-        _executor = new PgExecutor(connection, transaction, schema, EnsureLive, () => _aborted = true);
+        _changes = changes;
+        _executor = new PgExecutor(connection, transaction, schema, EnsureLive, () => _aborted = true, changes, areas => _changed |= areas);
     }
 
     /// <summary>The unit's executor, for statements of services that are not repositories (the IP pool allocator).</summary>
@@ -93,12 +107,25 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        EnsureLive();
+        if (_ended)
+        {
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
+        }
+
         if (_aborted)
         {
             // PostgreSQL would answer COMMIT of an aborted transaction with a silent ROLLBACK; say so instead.
-            await RollbackAsync(cancellationToken).ConfigureAwait(false);
-            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; nothing was committed");
+            await RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new UnitOfWorkAbortedException(
+                _connection.FullState == System.Data.ConnectionState.Open ? UnitOfWorkReasons.EarlierFailureNothingCommitted : UnitOfWorkReasons.ConnectionBroke
+            );
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before COMMIT is sent: roll back, so the outcome is known (nothing committed).
+            await RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
         }
 
         try
@@ -107,7 +134,7 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         }
         catch (PostgresException ex) when (ex.SqlState == "25P02")
         {
-            throw new UnitOfWorkAbortedException("an earlier operation failed in the database; roll back instead", ex);
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.EarlierFailure, ex);
         }
         catch (Exception ex) when (ex is NpgsqlException)
         {
@@ -118,6 +145,12 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         {
             _ended = true;
         }
+
+        // Committed: the flag snapshot and permission cache of this process see the unit's writes from now on.
+        if (_changes is not null && _changed != ChangedAreas.None)
+        {
+            await _changes.ChangedAsync(_changed).ConfigureAwait(false);
+        }
     }
 
     public async Task RollbackAsync(CancellationToken cancellationToken = default)
@@ -127,21 +160,23 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
             return;
         }
 
+        // The rollback always happens (it is not cancellable: leaving the transaction open would hold its locks until
+        // the connection is disposed); a cancelled token is reported afterwards, as on the in-memory store.
         _ended = true;
-        if (_connection.FullState != System.Data.ConnectionState.Open)
+        if (_connection.FullState == System.Data.ConnectionState.Open)
         {
-            // The connection broke: the server has discarded the transaction already.
-            return;
+            try
+            {
+                await _transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException && _connection.FullState != System.Data.ConnectionState.Open)
+            {
+                // The connection broke during the rollback: the server discards the transaction.
+            }
         }
 
-        try
-        {
-            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException && _connection.FullState != System.Data.ConnectionState.Open)
-        {
-            // The connection broke during the rollback: the server discards the transaction.
-        }
+        // Otherwise the connection broke: the server has discarded the transaction already.
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()
@@ -165,16 +200,22 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         }
     }
 
+    /// <summary>
+    /// Runs before every statement of the unit, before its token is looked at (the same order as the in-memory store):
+    /// an ended or aborted unit fails at once, without a round trip that PostgreSQL would answer with 25P02.
+    /// </summary>
     private void EnsureLive()
     {
         if (_ended)
         {
-            throw new UnitOfWorkAbortedException("it has been committed or rolled back");
+            throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
         }
 
-        if (_aborted && _connection.FullState != System.Data.ConnectionState.Open)
+        if (_aborted)
         {
-            throw new UnitOfWorkAbortedException("its connection to the database broke and the server discarded its transaction; nothing was committed");
+            throw new UnitOfWorkAbortedException(
+                _connection.FullState == System.Data.ConnectionState.Open ? UnitOfWorkReasons.EarlierFailure : UnitOfWorkReasons.ConnectionBroke
+            );
         }
     }
 }

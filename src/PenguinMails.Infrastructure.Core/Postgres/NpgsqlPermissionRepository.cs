@@ -53,7 +53,11 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     /// <inheritdoc />
     public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        if (FailedTask.IfNull<Permission?>(name, nameof(name)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
     }
 
@@ -104,7 +108,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         ArgumentNullException.ThrowIfNull(permission);
         EntityValidation.EnsureValid(permission);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 permission.Id,
                 _insert,
@@ -119,7 +123,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -135,7 +139,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         }
 
         EntityValidation.EnsureValid(changed);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 current.Id,
                 _update,
@@ -152,7 +156,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored
             ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
@@ -160,7 +164,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ReportAsync(_db.ExecuteAsync(
             Entity,
             id,
             _delete,
@@ -168,7 +172,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
             static (p, id) => p.Int(id),
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.Staff);
 
     /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>
     internal const string StaleReason = "its name, description or category changed since it was read";

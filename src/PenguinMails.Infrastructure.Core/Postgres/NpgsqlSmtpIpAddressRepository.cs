@@ -67,7 +67,11 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ipAddress);
+        if (FailedTask.IfNull<SmtpIpAddress?>(ipAddress, nameof(ipAddress)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(
             Entity,
             ipAddress,

@@ -6,8 +6,10 @@ using PenguinMails.Infrastructure.Core.Staff;
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
 /// <summary>The PostgreSQL implementation of <see cref="IStaffMemberRepository"/> on a singleton <see cref="NpgsqlDataSource"/>.</summary>
-public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
+public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChangeFeedSource
 {
+    InfraChangeFeed? IChangeFeedSource.ChangeFeed => _db.Changes;
+
     private const string Entity = nameof(StaffMember);
     private const string Columns = "user_id, role_id, notes, created, updated";
 
@@ -99,7 +101,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         ArgumentNullException.ThrowIfNull(member);
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 member.UserId,
                 _insert,
@@ -113,7 +115,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -124,7 +126,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
         ArgumentNullException.ThrowIfNull(member);
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 member.UserId,
                 _update,
@@ -139,7 +141,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored
             ?? throw await PgReads.MissedAsync(GetAsync(member.UserId, cancellationToken), Entity, member.UserId.ToString()).ConfigureAwait(false);
@@ -147,7 +149,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ReportAsync(_db.ExecuteAsync(
             Entity,
             userId,
             _delete,
@@ -155,7 +157,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository
             static (p, id) => p.Uuid(id),
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.Staff);
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default) =>

@@ -67,7 +67,11 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public Task<StaffRole?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        if (FailedTask.IfNull<StaffRole?>(name, nameof(name)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
     }
 
@@ -112,7 +116,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         ArgumentNullException.ThrowIfNull(role);
         EntityValidation.EnsureValid(role);
         var now = StoreClock.Now(_time);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 role.Id,
                 _insert,
@@ -126,7 +130,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -142,7 +146,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         }
 
         EntityValidation.EnsureValid(changed);
-        var stored = await _db.ExecuteAsync(
+        var stored = await _db.ReportAsync(_db.ExecuteAsync(
                 Entity,
                 current.Id,
                 _update,
@@ -157,7 +161,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
                 },
                 ReadOneAsync,
                 cancellationToken
-            )
+            ), ChangedAreas.Staff)
             .ConfigureAwait(false);
         return stored
             ?? throw await PgReads.MissedAsync(GetAsync(current.Id, cancellationToken), Entity, current.Id.ToString(), StaleReason).ConfigureAwait(false);
@@ -165,7 +169,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ReportAsync(_db.ExecuteAsync(
             Entity,
             id,
             _delete,
@@ -173,14 +177,14 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             static (p, id) => p.Int(id),
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.Staff);
 
     /// <inheritdoc />
-    public Task<bool> GrantAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default)
+    public async Task<bool> GrantAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default)
     {
         EntityValidation.EnsureValid(new StaffRolePermission { RoleId = roleId, PermissionId = permissionId });
         var now = StoreClock.Now(_time);
-        return _db.ExecuteAsync(
+        return await _db.ReportAsync(_db.ExecuteAsync(
             GrantEntity,
             GrantKey(roleId, permissionId),
             _grant,
@@ -193,12 +197,12 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             },
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.Staff).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public Task<bool> RevokeAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ReportAsync(_db.ExecuteAsync(
             GrantEntity,
             GrantKey(roleId, permissionId),
             _revoke,
@@ -210,7 +214,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             },
             PgReads.AffectedAsync,
             cancellationToken
-        );
+        ), ChangedAreas.Staff);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Permission>> ListPermissionsAsync(StaffRoleId roleId, CancellationToken cancellationToken = default) =>

@@ -51,7 +51,11 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     /// <inheritdoc />
     public Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        if (FailedTask.IfNull<SystemConfigEntry?>(key, nameof(key)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 
@@ -150,7 +154,11 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        if (FailedTask.IfNull<bool>(key, nameof(key)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(
             Entity,
             key,

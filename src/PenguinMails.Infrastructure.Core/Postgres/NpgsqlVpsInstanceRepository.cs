@@ -59,7 +59,11 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
     /// <inheritdoc />
     public Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(hostwindsInstanceId);
+        if (FailedTask.IfNull<VpsInstance?>(hostwindsInstanceId, nameof(hostwindsInstanceId)) is { } failed)
+        {
+            return failed;
+        }
+
         return _db.ExecuteAsync(Entity, hostwindsInstanceId, _selectByHostwinds, hostwindsInstanceId, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 

@@ -17,20 +17,56 @@ internal sealed class PgExecutor
 
     private readonly TransientRetry? _retry;
 
-    public PgExecutor(NpgsqlDataSource dataSource, string schema)
+    private readonly Action<ChangedAreas>? _onChanged;
+
+    public PgExecutor(NpgsqlDataSource dataSource, string schema, InfraChangeFeed? changes = null)
     {
         _dataSource = dataSource;
         Schema = schema;
+        Changes = changes;
         _retry = TransientRetry.For(dataSource);
     }
 
-    public PgExecutor(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, Action guard, Action onServerError)
+    public PgExecutor(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string schema,
+        Action guard,
+        Action onServerError,
+        InfraChangeFeed? changes = null,
+        Action<ChangedAreas>? onChanged = null
+    )
     {
         _guard = guard;
         _onServerError = onServerError;
         _connection = connection;
         _transaction = transaction;
         Schema = schema;
+        Changes = changes;
+        _onChanged = onChanged;
+    }
+
+    /// <summary>The change feed the writes are reported to (null for repositories built outside a registration).</summary>
+    public InfraChangeFeed? Changes { get; }
+
+    /// <summary>
+    /// Awaits <paramref name="write"/>, then reports <paramref name="areas"/> as changed: at once outside a unit of work
+    /// (so the flag snapshot and the permission cache of this process see the write when the call returns), at the
+    /// unit's commit inside one. A failed write reports nothing.
+    /// </summary>
+    public async Task<T> ReportAsync<T>(Task<T> write, ChangedAreas areas)
+    {
+        var result = await write.ConfigureAwait(false);
+        if (_transaction is not null)
+        {
+            _onChanged?.Invoke(areas);
+        }
+        else if (Changes is { } changes)
+        {
+            await changes.ChangedAsync(areas).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>The validated schema name the tables live in.</summary>

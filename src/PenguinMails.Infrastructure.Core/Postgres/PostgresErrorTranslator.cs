@@ -1,4 +1,5 @@
 using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -78,7 +79,7 @@ internal static class PostgresErrorTranslator
                 case SqlStates.LockNotAvailable:
                     return new ConcurrencyConflictException(entity, id, $"the database reported {pg.SqlState}; retry the whole operation", isTransient: true, pg);
                 case SqlStates.InFailedTransaction:
-                    return new UnitOfWorkAbortedException("an earlier operation failed in the database; roll it back", pg);
+                    return new UnitOfWorkAbortedException(UnitOfWorkReasons.EarlierFailure, pg);
                 case SqlStates.QueryCanceled:
                     return new TransientDatabaseException($"{entity} operation (statement timeout)", pg);
                 case SqlStates.AdminShutdown:

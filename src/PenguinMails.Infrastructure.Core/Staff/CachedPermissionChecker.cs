@@ -10,7 +10,9 @@ namespace PenguinMails.Infrastructure.Core.Staff;
 /// <see cref="PermissionCacheOptions.TimeToLive"/> or after <see cref="Invalidate"/>.
 /// </summary>
 /// <remarks>
-/// Freshness: <see cref="StaffAdministration"/> invalidates at once after each change; on PostgreSQL a listener
+/// Freshness: a change committed through the repositories of the same store reloads the snapshot on the next check
+/// (in memory: any repository or unit of work over the store; on PostgreSQL: those of the same
+/// <c>AddPenguinMailsInfra</c> registration); <see cref="StaffAdministration"/> invalidates at once after each change; on PostgreSQL a listener
 /// invalidates on every <c>NOTIFY penguinmails_infra</c> about a staff table (from any process); the time-to-live
 /// bounds staleness when notifications are off or lost. A check that finds the snapshot stale waits for the reload; if
 /// the reload fails the check throws (it never answers from an expired snapshot). On <see cref="TimeProvider.System"/>
@@ -27,6 +29,7 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
     private readonly bool _coarseClock;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly InfraChangeFeed? _feed;
     private volatile State? _state;
     private int _generation;
 
@@ -60,6 +63,7 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
         _timeToLive = options.TimeToLive;
         _coarseClock = ReferenceEquals(_time, TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _feed = (members as IChangeFeedSource)?.ChangeFeed;
     }
 
     /// <inheritdoc />
@@ -113,7 +117,10 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
     public void Dispose() => _reloadGate.Dispose();
 
     private bool IsFresh(State? state) =>
-        state is not null && state.Generation == Volatile.Read(ref _generation) && Now() < state.ExpiresAt;
+        state is not null
+        && state.Generation == Volatile.Read(ref _generation)
+        && state.StaffVersion == (_feed?.StaffVersion ?? 0)
+        && Now() < state.ExpiresAt;
 
     // The freshness clock, read on every check. On the system clock: Environment.TickCount64, the coarse monotonic
     // millisecond clock (a memory read, where the wall clock costs a clock_gettime with a TSC read); its lag of at most
@@ -155,9 +162,10 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
             // Read the generation and the clock before loading: an invalidation during the load leaves the new
             // snapshot stale at once, and the time-to-live counts from before the first read.
             var generation = Volatile.Read(ref _generation);
+            var staffVersion = _feed?.StaffVersion ?? 0;
             var loadStarted = Now();
             var snapshot = await LoadAsync(cancellationToken).ConfigureAwait(false);
-            _state = new State(snapshot, generation, ExpiryFrom(loadStarted));
+            _state = new State(snapshot, generation, staffVersion, ExpiryFrom(loadStarted));
             StaffLog.SnapshotLoaded(_logger, snapshot.MemberCount);
             return snapshot;
         }
@@ -199,5 +207,5 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
     private const long CoarseMarginMs = 17;
 
     // ExpiresAt is in the units of Now(): milliseconds (coarse clock) or UTC ticks (any other TimeProvider).
-    private sealed record State(PermissionSnapshot Snapshot, int Generation, long ExpiresAt);
+    private sealed record State(PermissionSnapshot Snapshot, int Generation, long StaffVersion, long ExpiresAt);
 }

@@ -11,7 +11,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.FeatureFlags;
 public sealed class FeatureFlagRegistrationTests
 {
     [Fact]
-    public async Task AddPenguinMailsInfra_InMemoryHost_LoadsAtStartAndManagerChangesAreVisibleAtOnce()
+    public async Task AddPenguinMailsInfra_InMemoryHost_FlagsAreVisibleBeforeAndAfterStartAndManagerChangesAtOnce()
     {
         var admin = UserId.New();
         var store = new InMemoryInfraStore(TimeProvider.System);
@@ -22,7 +22,7 @@ public sealed class FeatureFlagRegistrationTests
         using var host = builder.Build();
         var seeded = await host.Services.GetRequiredService<IFeatureFlagRepository>().AddAsync(new FeatureFlag { Key = "seeded", IsEnabled = true, RolloutPercentage = 100 });
         var evaluator = host.Services.GetRequiredService<IFeatureFlagEvaluator>();
-        Assert.False(evaluator.IsEnabled(seeded.Key, Guid.NewGuid()));
+        Assert.True(evaluator.IsEnabled(seeded.Key, Guid.NewGuid())); // the snapshot follows the store: no start needed
 
         await host.StartAsync();
         var manager = host.Services.GetRequiredService<IFeatureFlagManager>();

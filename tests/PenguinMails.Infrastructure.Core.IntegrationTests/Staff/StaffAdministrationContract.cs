@@ -16,6 +16,9 @@ public abstract class StaffAdministrationContract : StaffContractBase
     /// <summary>Staff repositories reaching the same data through another connection pool (another process, on PostgreSQL).</summary>
     protected abstract Task<(IStaffMemberRepository Members, IStaffRoleRepository Roles)> OtherProcessRepositoriesAsync();
 
+    /// <summary>Whether a checker over <see cref="OtherProcessRepositoriesAsync"/> sees a change before its time-to-live.</summary>
+    protected virtual bool OtherCheckerSeesChangesAtOnce => false;
+
     protected CachedPermissionChecker NewChecker(IStaffMemberRepository? members = null, IStaffRoleRepository? roles = null, TimeSpan? ttl = null)
     {
         var checker = new CachedPermissionChecker(
@@ -150,7 +153,9 @@ public abstract class StaffAdministrationContract : StaffContractBase
         await writer.RevokeAsync(admin, role, WellKnownPermissions.VpsRead);
 
         Store.Clock.Advance(TimeSpan.FromSeconds(29.9));
-        Assert.True(await other.HasPermissionAsync(user, WellKnownPermissions.VpsRead)); // within the bound: may still be stale
+        // Within the bound the other process may still be stale: on PostgreSQL without LISTEN it is; in memory there is
+        // no other process, and the store tells every checker over it at once.
+        Assert.Equal(!OtherCheckerSeesChangesAtOnce, await other.HasPermissionAsync(user, WellKnownPermissions.VpsRead));
         Store.Clock.Advance(TimeSpan.FromSeconds(0.1));
         Assert.False(await other.HasPermissionAsync(user, WellKnownPermissions.VpsRead)); // at the bound: revoked
     }
@@ -173,6 +178,8 @@ public sealed class InMemoryStaffAdministrationTests : StaffAdministrationContra
     // The in-memory store lives in one process: a second checker over the same store stands for the other process.
     protected override Task<(IStaffMemberRepository Members, IStaffRoleRepository Roles)> OtherProcessRepositoriesAsync() =>
         Task.FromResult((Store.StaffMembers, Store.StaffRoles));
+
+    protected override bool OtherCheckerSeesChangesAtOnce => true;
 }
 
 public sealed class PostgresStaffAdministrationTests(PostgresContractDatabase database)
