@@ -90,7 +90,7 @@ public sealed class PostgresMigrator
         return BinaryPrimitives.ReadInt64BigEndian(hash);
     }
 
-    /// <summary>Runs the start-up action of a mode: migrate, verify, or nothing.</summary>
+    /// <summary>Runs the start-up action of a mode: migrate, verify (the history, or also the live catalog), or nothing.</summary>
     /// <param name="mode">The mode.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when done.</returns>
@@ -103,6 +103,15 @@ public sealed class PostgresMigrator
                 break;
             case MigrationMode.VerifyOnly:
                 await VerifyAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case MigrationMode.VerifyCatalog:
+                await VerifyAsync(cancellationToken).ConfigureAwait(false);
+                var catalog = await VerifyCatalogAsync(cancellationToken).ConfigureAwait(false);
+                if (!catalog.IsClean)
+                {
+                    throw new SchemaCatalogException(catalog);
+                }
+
                 break;
             case MigrationMode.Off:
                 break;
@@ -282,6 +291,92 @@ public sealed class PostgresMigrator
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// Compares the live catalog of the schema (tables, columns with types, defaults and nullability, constraints,
+    /// indexes, triggers, functions) with what the applied versions must have produced, and returns every difference by
+    /// name: a dropped index, an altered column type, an added column, a changed default, and so on. Changes nothing.
+    /// </summary>
+    /// <remarks>
+    /// The expected catalog is built in the same database: inside one transaction the applied versions' up scripts run
+    /// in a scratch schema (with stand-ins for the host tables), both catalogs are read, and the transaction is rolled
+    /// back, so nothing remains. The user needs the right to create a schema in the database. Only the package's
+    /// tables and functions are compared: the host's tables and objects of its own in the same schema are not. The
+    /// transaction waits for the migration lock, so the check never sees a migration half done.
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The differences (empty when the catalog is as expected).</returns>
+    /// <exception cref="SchemaDriftException">An applied script has changed since it was applied (the expected catalog is then unknown).</exception>
+    /// <exception cref="MigrationException">An applied version is unknown to this package, or the lock timed out.</exception>
+    public async Task<CatalogVerification> VerifyCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan
+                    ? 0
+                    : (long)Math.Clamp(Math.Ceiling(_lockTimeout.TotalMilliseconds), 1, int.MaxValue);
+                using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', @value, true), set_config('search_path', 'pg_catalog', true)", connection, transaction))
+                {
+                    set.Parameters.AddWithValue("value", timeoutMs.ToString(CultureInfo.InvariantCulture));
+                    await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+                    lockCommand.Parameters.AddWithValue("key", _lockKey);
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == LockNotAvailable)
+                {
+                    throw new MigrationException(
+                        MigrationFailure.LockTimeout,
+                        _schema,
+                        $"Timed out after {_lockTimeout} waiting for the migration lock of schema '{_schema}' (advisory key {_lockKey}) to verify its catalog.",
+                        null,
+                        ex);
+                }
+
+                var history = await HistoryTableExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false)
+                    ? await ReadHistoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false)
+                    : new SortedDictionary<int, AppliedMigration>();
+                ThrowIfDrift(FindDrift(history));
+                var known = _migrations.Select(m => m.Version).ToHashSet();
+                if (history.Values.FirstOrDefault(a => !known.Contains(a.Version)) is { } unknown)
+                {
+                    throw new MigrationException(
+                        MigrationFailure.UnknownVersion,
+                        _schema,
+                        $"Cannot verify the catalog of schema '{_schema}': version {unknown.Version} ({unknown.Name}) is applied but this package has no script for it; verify with the newer package.",
+                        unknown.Version);
+                }
+
+                var applied = _migrations.Where(m => history.ContainsKey(m.Version)).ToArray();
+                var live = await CatalogReader.ReadAsync(connection, transaction, _schema, cancellationToken).ConfigureAwait(false);
+
+                // The expected catalog: the same scripts in a scratch schema of the same database, rolled back below.
+                var scratch = "pm_verify_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {scratch}", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, SchemaMigrations.RenderHostTableStandInsDdl(scratch), cancellationToken).ConfigureAwait(false);
+                foreach (var migration in applied)
+                {
+                    await ExecuteAsync(connection, transaction, migration.RenderUp(scratch), cancellationToken).ConfigureAwait(false);
+                }
+
+                var expected = (await CatalogReader.ReadAsync(connection, transaction, scratch, cancellationToken).ConfigureAwait(false))
+                    .Select(o => o with { Definition = o.Definition.Replace(scratch, _schema, StringComparison.Ordinal) })
+                    .ToList();
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+
+                var differences = CompareCatalogs(expected, live);
+                return new CatalogVerification(_schema, applied.Select(m => m.Version).ToArray(), differences.Compared, differences.Found);
+            }
+        }
     }
 
     /// <summary>
@@ -515,6 +610,49 @@ public sealed class PostgresMigrator
             $"The {direction} script of version {migration} failed on schema '{_schema}' and was rolled back: {postgres.SqlState}: {postgres.MessageText}",
             migration.Version,
             postgres);
+    }
+
+    private static (int Compared, CatalogDifference[] Found) CompareCatalogs(List<CatalogObject> expected, List<CatalogObject> live)
+    {
+        // Only the package's objects: on the tables the applied versions create (not the host tables nor the
+        // history table), and the functions they create or that carry the package's prefix.
+        var packageTables = expected.Where(o => o.ObjectType == "table").Select(o => o.Name)
+            .Except(SchemaMigrations.HostTables, StringComparer.Ordinal)
+            .ToHashSet(StringComparer.Ordinal);
+        var expectedFunctions = expected.Where(o => o.ObjectType == "function").Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        bool IsPackage(CatalogObject o) => o.Table is { } table
+            ? packageTables.Contains(table)
+            : expectedFunctions.Contains(o.Name) || o.Name.StartsWith("penguinmails_", StringComparison.Ordinal);
+
+        static string Key(CatalogObject o) => o.ObjectType + " " + o.Name;
+        var want = expected.Where(IsPackage).ToDictionary(Key, StringComparer.Ordinal);
+        var have = live.Where(IsPackage).ToDictionary(Key, StringComparer.Ordinal);
+        var found = new List<CatalogDifference>();
+        foreach (var key in want.Keys.Union(have.Keys).Order(StringComparer.Ordinal))
+        {
+            want.TryGetValue(key, out var w);
+            have.TryGetValue(key, out var h);
+            if (w is null)
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Unexpected, h!.ObjectType, h.Name, null, h.Definition));
+            }
+            else if (h is null)
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Missing, w.ObjectType, w.Name, w.Definition, null));
+            }
+            else if (!string.Equals(w.Definition, h.Definition, StringComparison.Ordinal))
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Changed, w.ObjectType, w.Name, w.Definition, h.Definition));
+            }
+        }
+
+        return (want.Count, found.ToArray());
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static T? FindInner<T>(Exception exception)
