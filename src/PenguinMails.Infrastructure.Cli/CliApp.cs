@@ -8,7 +8,7 @@ using PenguinMails.Infrastructure.Core.Postgres.Schema;
 namespace PenguinMails.Infrastructure.Cli;
 
 /// <summary>
-/// <c>penguinmails-infra</c>: a thin command line over <see cref="PostgresMigrator"/>. Exit code 0 on success, 1 when
+/// <c>penguinmails-infra</c>: a thin command line over <see cref="PostgresMigrator"/> (FluentMigrator runs the versions). Exit code 0 on success, 1 when
 /// the operation failed, 2 for a usage error; the reason is one line on standard error, never the password.
 /// </summary>
 internal static class CliApp
@@ -25,6 +25,9 @@ internal static class CliApp
           migrate  [--to N] [--create-host-tables]   apply pending versions (up to N)
           rollback --to N                            run down scripts of applied versions above N
           status                                     list applied, pending and drifted versions
+          verify                                     compare the live tables, columns, types, defaults, constraints,
+                                                     indexes, triggers and functions with what the applied versions
+                                                     produce; exit 1 naming every difference
           script   [--from N] [--to N] [--output F]  write one SQL file that applies versions from+1..to
           flags list                                 list the feature flags
           flags explain --key K --subject S          the bucket and the decision of flag K for subject S (a GUID)
@@ -196,6 +199,26 @@ internal static class CliApp
                 return Ok;
             }
 
+            case "verify":
+            {
+                var result = await migrator.VerifyCatalogAsync(cancellationToken).ConfigureAwait(false);
+                var versions = result.Versions.Count == 0 ? "no applied version" : $"versions {string.Join(", ", result.Versions)}";
+                if (result.IsClean)
+                {
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{target} schema {schema}: catalog matches {versions} ({result.ObjectsCompared} objects)")).ConfigureAwait(false);
+                    return Ok;
+                }
+
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{target} schema {schema}: {result.Differences.Count} difference(s) from {versions}")).ConfigureAwait(false);
+                foreach (var difference in result.Differences)
+                {
+                    await stdout.WriteLineAsync("  " + difference.ToString().ReplaceLineEndings(" ")).ConfigureAwait(false);
+                }
+
+                await Fail(stderr, string.Create(CultureInfo.InvariantCulture, $"the catalog of schema {schema} differs from its applied versions in {result.Differences.Count} place(s)")).ConfigureAwait(false);
+                return Failed;
+            }
+
             default:
                 await Fail(stderr, $"unknown command '{a.Command}' (penguinmails-infra --help)").ConfigureAwait(false);
                 return Usage;
@@ -275,7 +298,7 @@ internal static class CliApp
         public static Arguments Parse(string[] args)
         {
             var command = args[0];
-            if (command is not ("migrate" or "rollback" or "status" or "script" or "flags"))
+            if (command is not ("migrate" or "rollback" or "status" or "verify" or "script" or "flags"))
             {
                 throw new FormatException($"unknown command '{command}'");
             }

@@ -31,7 +31,8 @@ public sealed class PenguinMailsInfraOptions
 
     /// <summary>
     /// What a hosted service does with the schema when the application starts: <see cref="MigrationMode.Migrate"/>,
-    /// <see cref="MigrationMode.VerifyOnly"/> (the default: fail the start listing pending versions or drift) or
+    /// <see cref="MigrationMode.VerifyOnly"/> (the default: fail the start listing pending versions or drift),
+    /// <see cref="MigrationMode.VerifyCatalog"/> (also compare the live catalog with what the applied versions produce) or
     /// <see cref="MigrationMode.Off"/>.
     /// </summary>
     public MigrationMode StartupMigration { get; set; } = MigrationMode.VerifyOnly;

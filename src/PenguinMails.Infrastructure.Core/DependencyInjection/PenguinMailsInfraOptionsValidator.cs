@@ -18,7 +18,7 @@ internal sealed class PenguinMailsInfraOptionsValidator : IValidateOptions<Pengu
 
         if (!Enum.IsDefined(options.StartupMigration))
         {
-            failures.Add("StartupMigration must be Migrate, VerifyOnly or Off.");
+            failures.Add("StartupMigration must be Migrate, VerifyOnly, VerifyCatalog or Off.");
         }
 
         if (options.MigrationLockTimeout <= TimeSpan.Zero)

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
-using PenguinMails.Infrastructure.TestKit;
 using PenguinMails.Infrastructure.TestKit.Postgres;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Schema;
@@ -82,49 +80,5 @@ public sealed class CliTests
         Assert.DoesNotContain("cli-Secret-5e1b9", status.Stdout + status.Stderr + migrate.Stdout + migrate.Stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<CliResult> RunCliAsync(string[] args, Dictionary<string, string>? env = null)
-    {
-        var psi = new ProcessStartInfo
-        {
-            FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(CliDll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Remove("PENGUINMAILS_CONNECTION");
-        foreach (var (key, value) in env ?? [])
-        {
-            psi.Environment[key] = value;
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The CLI dll built beside this test assembly's configuration (the project reference builds it first).</summary>
-    private static string CliDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            var dll = Path.Combine(RepositoryLayout.Root, "src", "PenguinMails.Infrastructure.Cli", "bin", configuration, "net10.0", "PenguinMails.Infrastructure.Cli.dll");
-            Assert.True(File.Exists(dll), $"The CLI is not built: {dll}");
-            return dll;
-        }
-    }
-
-    private sealed record CliResult(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}; stdout: {Stdout}; stderr: {Stderr}";
-    }
+    private static Task<CliProcess.CliResult> RunCliAsync(string[] args, Dictionary<string, string>? env = null) => CliProcess.RunAsync(args, env);
 }

@@ -7,18 +7,28 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Postgres.Schema.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 /// <summary>
-/// Applies the package's versioned schema scripts (<see cref="SchemaMigrations.All"/>) to a PostgreSQL schema, records
-/// them in a history table with their checksums, and reports status and drift.
+/// Applies the package's versioned schema scripts (<see cref="SchemaMigrations.All"/>) to a PostgreSQL schema with
+/// FluentMigrator, records them in the history table with their checksums, and reports status, drift and differences of
+/// the live catalog.
 /// </summary>
 /// <remarks>
-/// Each version runs in its own transaction together with its history row. Inside that transaction the migrator takes
-/// a transaction-scoped advisory lock keyed by the schema (<see cref="GetAdvisoryLockKey"/>) and re-reads the history,
-/// so that many instances starting at once apply each version exactly once while the others wait.
+/// <para>
+/// FluentMigrator's runner applies and reverts the versions (one <c>[Migration(N)]</c> class per version, each in its
+/// own transaction with its history row). Around it the migrator adds what FluentMigrator lacks: a session-level
+/// advisory lock keyed by the schema (<see cref="GetAdvisoryLockKey"/>), taken before anything reads the history, so
+/// that many instances starting at once migrate once; checksums and drift detection; refusal to roll back past unknown
+/// versions; the host-table check; read-only verification; the live catalog check; a DBA script.
+/// </para>
+/// <para>
+/// FluentMigrator works on a connection opened from the data source, never on a connection string, so a data source
+/// whose password is not part of its <see cref="NpgsqlDataSource.ConnectionString"/> works as it is.
 /// The schema name reaches SQL only as a validated identifier; every value is a parameter.
+/// </para>
 /// </remarks>
 [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "The only text spliced into SQL is the schema name, validated against ^[a-z_][a-z0-9_]{0,62}$ and the reserved keywords; values are parameters.")]
 public sealed class PostgresMigrator
@@ -27,7 +37,6 @@ public sealed class PostgresMigrator
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
-    private readonly string _deleteHistoryRow;
     private readonly string _selectHistory;
     private readonly bool _createHostTables;
     private readonly TimeSpan _lockTimeout;
@@ -60,7 +69,6 @@ public sealed class PostgresMigrator
         _lockKey = GetAdvisoryLockKey(_schema);
 
         // Built once, like the repositories' statements: constants plus the validated schema; values are parameters.
-        _deleteHistoryRow = SchemaName.Render("DELETE FROM $(schema)." + SchemaMigrations.HistoryTableName + " WHERE version = $1", _schema);
         _selectHistory = SchemaName.Render(
             "SELECT version, name, checksum, applied_at, applied_by, duration_ms FROM $(schema)." + SchemaMigrations.HistoryTableName + " ORDER BY version",
             _schema);
@@ -82,7 +90,7 @@ public sealed class PostgresMigrator
         return BinaryPrimitives.ReadInt64BigEndian(hash);
     }
 
-    /// <summary>Runs the start-up action of a mode: migrate, verify, or nothing.</summary>
+    /// <summary>Runs the start-up action of a mode: migrate, verify (the history, or also the live catalog), or nothing.</summary>
     /// <param name="mode">The mode.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when done.</returns>
@@ -96,6 +104,15 @@ public sealed class PostgresMigrator
             case MigrationMode.VerifyOnly:
                 await VerifyAsync(cancellationToken).ConfigureAwait(false);
                 break;
+            case MigrationMode.VerifyCatalog:
+                await VerifyAsync(cancellationToken).ConfigureAwait(false);
+                var catalog = await VerifyCatalogAsync(cancellationToken).ConfigureAwait(false);
+                if (!catalog.IsClean)
+                {
+                    throw new SchemaCatalogException(catalog);
+                }
+
+                break;
             case MigrationMode.Off:
                 break;
             default:
@@ -104,11 +121,12 @@ public sealed class PostgresMigrator
     }
 
     /// <summary>
-    /// Applies every pending version up to <paramref name="toVersion"/> (default: the latest), each in its own
-    /// transaction under the migration lock. Re-running is a no-op. Never rolls back.
+    /// Applies every pending version up to <paramref name="toVersion"/> (default: the latest) with FluentMigrator, each
+    /// in its own transaction together with its history row, under the migration lock. Re-running is a no-op. Never
+    /// rolls back.
     /// </summary>
     /// <param name="toVersion">The highest version to apply; null for the latest.</param>
-    /// <param name="cancellationToken">Cancels the work; a version in progress is rolled back.</param>
+    /// <param name="cancellationToken">Cancels the work; a version in progress is cancelled on the server and rolled back.</param>
     /// <returns>The versions this call applied, ascending (empty when there was nothing to do).</returns>
     /// <exception cref="SchemaDriftException">An applied script has changed since it was applied.</exception>
     /// <exception cref="MigrationException">Host tables are missing, the lock timed out, or a script failed.</exception>
@@ -129,110 +147,100 @@ public sealed class PostgresMigrator
             return [];
         }
 
-        var applied = new List<int>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenLockedAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            while (true)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                // Under the lock, before FluentMigrator reads anything: the history as it is now.
+                var history = await HistoryTableExistsAsync(connection, null, cancellationToken).ConfigureAwait(false)
+                    ? await ReadHistoryAsync(connection, null, cancellationToken).ConfigureAwait(false)
+                    : new SortedDictionary<int, AppliedMigration>();
+                ThrowIfDrift(FindDrift(history));
+                var pending = _migrations.Where(m => m.Version <= target && !history.ContainsKey(m.Version)).ToArray();
+                if (pending.Length == 0)
                 {
-                    await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    await EnsureSchemaAndHistoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    var history = await ReadHistoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    ThrowIfDrift(FindDrift(history));
-                    var next = _migrations.FirstOrDefault(m => m.Version <= target && !history.ContainsKey(m.Version));
-                    if (next is null)
-                    {
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        return applied;
-                    }
-
-                    using var activity = InfraTelemetry.StartMigration(next.Version, next.Name, "up", _schema);
-                    try
-                    {
-                        await EnsureHostTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                        var started = _timeProvider.GetTimestamp();
-                        await ExecuteScriptAsync(connection, transaction, next, next.RenderUp(_schema), "up", cancellationToken).ConfigureAwait(false);
-                        var duration = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
-                        await InsertHistoryAsync(connection, transaction, next, duration, cancellationToken).ConfigureAwait(false);
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
-                    {
-                        throw; // Not reached: the filter only records the failure on the span.
-                    }
-
-                    applied.Add(next.Version);
+                    return [];
                 }
+
+                var missingHostTables = await FindMissingHostTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (missingHostTables.Count > 0 && !_createHostTables)
+                {
+                    throw new MigrationException(
+                        MigrationFailure.HostTablesMissing,
+                        _schema,
+                        $"The host tables {string.Join(", ", missingHostTables)} do not exist in schema '{_schema}'. They belong to the host platform; create them first, or set MigratorOptions.CreateHostTables (CLI: --create-host-tables) for minimal stand-ins in development and tests.")
+                    {
+                        MissingHostTables = missingHostTables,
+                    };
+                }
+
+                // The package's history table, created by the package (FluentMigrator would create its own layout).
+                await EnsureSchemaAndHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (missingHostTables.Count > 0)
+                {
+                    await ExecuteAsync(connection, SchemaMigrations.RenderHostTableStandInsDdl(_schema), cancellationToken).ConfigureAwait(false);
+                }
+
+                return await RunFluentMigratorAsync(connection, pending, "up", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await ReleaseLockAsync(connection).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
-    /// Rolls the schema back to <paramref name="toVersion"/>: runs the down scripts of every applied version above it,
-    /// highest first, each in its own transaction under the migration lock, removing its history row.
+    /// Rolls the schema back to <paramref name="toVersion"/> with FluentMigrator: runs the down scripts of every applied
+    /// version above it, highest first, each in its own transaction that also deletes its history row, under the
+    /// migration lock. The history table, the schema and the host tables stay.
     /// </summary>
     /// <param name="toVersion">The version to keep (0 removes every table of the package).</param>
-    /// <param name="cancellationToken">Cancels the work; a version in progress is rolled back.</param>
+    /// <param name="cancellationToken">Cancels the work; a version in progress is cancelled on the server and rolled back.</param>
     /// <returns>The versions this call rolled back, in the order rolled back.</returns>
     /// <exception cref="SchemaDriftException">An applied script has changed since it was applied.</exception>
-    /// <exception cref="MigrationException">The lock timed out, a script failed, or an applied version is unknown.</exception>
+    /// <exception cref="MigrationException">The lock timed out, a script failed, or an applied version above the target is unknown to this package (nothing is rolled back then).</exception>
     public async Task<IReadOnlyList<int>> RollbackAsync(int toVersion, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(toVersion);
-        var rolledBack = new List<int>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenLockedAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            while (true)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                if (!await HistoryTableExistsAsync(connection, null, cancellationToken).ConfigureAwait(false))
                 {
-                    await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    if (!await HistoryTableExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
-                    {
-                        return rolledBack;
-                    }
-
-                    var history = await ReadHistoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    ThrowIfDrift(FindDrift(history));
-                    var top = history.Keys.Where(v => v > toVersion).DefaultIfEmpty(0).Max();
-                    if (top == 0)
-                    {
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        return rolledBack;
-                    }
-
-                    var migration = _migrations.FirstOrDefault(m => m.Version == top)
-                        ?? throw new MigrationException(
-                            MigrationFailure.UnknownVersion,
-                            _schema,
-                            $"Cannot roll back schema '{_schema}': version {top} ({history[top].Name}) is applied but this package has no script for it.",
-                            top);
-                    using var activity = InfraTelemetry.StartMigration(migration.Version, migration.Name, "down", _schema);
-                    try
-                    {
-                        await ExecuteScriptAsync(connection, transaction, migration, migration.RenderDown(_schema), "down", cancellationToken).ConfigureAwait(false);
-                        using (var delete = new NpgsqlCommand(_deleteHistoryRow, connection, transaction))
-                        {
-                            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = top });
-                            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        }
-
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (InfraTelemetry.FailedAndRethrow(activity, ex))
-                    {
-                        throw; // Not reached: the filter only records the failure on the span.
-                    }
-
-                    rolledBack.Add(top);
+                    return [];
                 }
+
+                var history = await ReadHistoryAsync(connection, null, cancellationToken).ConfigureAwait(false);
+                ThrowIfDrift(FindDrift(history));
+                var known = _migrations.Select(m => m.Version).ToHashSet();
+
+                // FluentMigrator ignores versions it has no migration for; the package refuses to cross them.
+                var unknown = history.Values.Where(a => a.Version > toVersion && !known.Contains(a.Version)).ToArray();
+                if (unknown.Length > 0)
+                {
+                    var top = unknown[^1];
+                    throw new MigrationException(
+                        MigrationFailure.UnknownVersion,
+                        _schema,
+                        $"Cannot roll back schema '{_schema}': version {top.Version} ({top.Name}) is applied but this package has no script for it; nothing was rolled back.",
+                        top.Version);
+                }
+
+                var down = _migrations.Where(m => m.Version > toVersion && history.ContainsKey(m.Version)).Reverse().ToArray();
+                if (down.Length == 0)
+                {
+                    return [];
+                }
+
+                return await RunFluentMigratorAsync(connection, down, "down", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await ReleaseLockAsync(connection).ConfigureAwait(false);
             }
         }
     }
@@ -283,6 +291,92 @@ public sealed class PostgresMigrator
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// Compares the live catalog of the schema (tables, columns with types, defaults and nullability, constraints,
+    /// indexes, triggers, functions) with what the applied versions must have produced, and returns every difference by
+    /// name: a dropped index, an altered column type, an added column, a changed default, and so on. Changes nothing.
+    /// </summary>
+    /// <remarks>
+    /// The expected catalog is built in the same database: inside one transaction the applied versions' up scripts run
+    /// in a scratch schema (with stand-ins for the host tables), both catalogs are read, and the transaction is rolled
+    /// back, so nothing remains. The user needs the right to create a schema in the database. Only the package's
+    /// tables and functions are compared: the host's tables and objects of its own in the same schema are not. The
+    /// transaction waits for the migration lock, so the check never sees a migration half done.
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The differences (empty when the catalog is as expected).</returns>
+    /// <exception cref="SchemaDriftException">An applied script has changed since it was applied (the expected catalog is then unknown).</exception>
+    /// <exception cref="MigrationException">An applied version is unknown to this package, or the lock timed out.</exception>
+    public async Task<CatalogVerification> VerifyCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan
+                    ? 0
+                    : (long)Math.Clamp(Math.Ceiling(_lockTimeout.TotalMilliseconds), 1, int.MaxValue);
+                using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', @value, true), set_config('search_path', 'pg_catalog', true)", connection, transaction))
+                {
+                    set.Parameters.AddWithValue("value", timeoutMs.ToString(CultureInfo.InvariantCulture));
+                    await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+                    lockCommand.Parameters.AddWithValue("key", _lockKey);
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == LockNotAvailable)
+                {
+                    throw new MigrationException(
+                        MigrationFailure.LockTimeout,
+                        _schema,
+                        $"Timed out after {_lockTimeout} waiting for the migration lock of schema '{_schema}' (advisory key {_lockKey}) to verify its catalog.",
+                        null,
+                        ex);
+                }
+
+                var history = await HistoryTableExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false)
+                    ? await ReadHistoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false)
+                    : new SortedDictionary<int, AppliedMigration>();
+                ThrowIfDrift(FindDrift(history));
+                var known = _migrations.Select(m => m.Version).ToHashSet();
+                if (history.Values.FirstOrDefault(a => !known.Contains(a.Version)) is { } unknown)
+                {
+                    throw new MigrationException(
+                        MigrationFailure.UnknownVersion,
+                        _schema,
+                        $"Cannot verify the catalog of schema '{_schema}': version {unknown.Version} ({unknown.Name}) is applied but this package has no script for it; verify with the newer package.",
+                        unknown.Version);
+                }
+
+                var applied = _migrations.Where(m => history.ContainsKey(m.Version)).ToArray();
+                var live = await CatalogReader.ReadAsync(connection, transaction, _schema, cancellationToken).ConfigureAwait(false);
+
+                // The expected catalog: the same scripts in a scratch schema of the same database, rolled back below.
+                var scratch = "pm_verify_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {scratch}", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, SchemaMigrations.RenderHostTableStandInsDdl(scratch), cancellationToken).ConfigureAwait(false);
+                foreach (var migration in applied)
+                {
+                    await ExecuteAsync(connection, transaction, migration.RenderUp(scratch), cancellationToken).ConfigureAwait(false);
+                }
+
+                var expected = (await CatalogReader.ReadAsync(connection, transaction, scratch, cancellationToken).ConfigureAwait(false))
+                    .Select(o => o with { Definition = o.Definition.Replace(scratch, _schema, StringComparison.Ordinal) })
+                    .ToList();
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+
+                var differences = CompareCatalogs(expected, live);
+                return new CatalogVerification(_schema, applied.Select(m => m.Version).ToArray(), differences.Compared, differences.Found);
+            }
+        }
     }
 
     /// <summary>
@@ -347,42 +441,249 @@ public sealed class PostgresMigrator
         return sb.ToString();
     }
 
-    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a connection from the data source and takes the session-level migration lock on it, waiting at most the
+    /// lock timeout. The connection keeps that lock timeout for the scripts it then runs (a script that waits longer on
+    /// a table lock fails with <see cref="MigrationFailure.LockTimeout"/>).
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenLockedAsync(CancellationToken cancellationToken)
     {
-        // lock_timeout is an int of milliseconds; 0 disables it (wait forever).
-        var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan
-            ? 0
-            : (long)Math.Clamp(Math.Ceiling(_lockTimeout.TotalMilliseconds), 1, int.MaxValue);
-        using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', @value, true)", connection, transaction))
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            set.Parameters.AddWithValue("value", timeoutMs.ToString(CultureInfo.InvariantCulture));
-            await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // lock_timeout is an int of milliseconds; 0 disables it (wait forever).
+            var timeoutMs = _lockTimeout == Timeout.InfiniteTimeSpan
+                ? 0
+                : (long)Math.Clamp(Math.Ceiling(_lockTimeout.TotalMilliseconds), 1, int.MaxValue);
+            using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', @value, false)", connection))
+            {
+                set.Parameters.AddWithValue("value", timeoutMs.ToString(CultureInfo.InvariantCulture));
+                await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                // Session level: held across the versions' transactions until ReleaseLockAsync (or the session's end).
+                // It conflicts with the transaction-level lock of the same key that earlier releases and the DBA script take.
+                using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection) { CommandTimeout = 0 };
+                lockCommand.Parameters.AddWithValue("key", _lockKey);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == LockNotAvailable)
+            {
+                var (pid, application, user) = await FindLockHolderAsync(connection, cancellationToken).ConfigureAwait(false);
+                var holder = pid is null
+                    ? "the holder has since released it"
+                    : $"held by pid {pid} (application_name '{application}', user '{user}')";
+                throw new MigrationException(
+                    MigrationFailure.LockTimeout,
+                    _schema,
+                    $"Timed out after {_lockTimeout} waiting for the migration lock of schema '{_schema}' (advisory key {_lockKey}); {holder}.",
+                    null,
+                    ex)
+                {
+                    LockHolderPid = pid,
+                    LockHolderApplication = application,
+                };
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Releases the session lock and the session's lock timeout before the connection goes back to the pool.</summary>
+    private async Task ReleaseLockAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != ConnectionState.Open)
+        {
+            return; // The session is gone, and its lock with it.
         }
 
         try
         {
-            using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
-            lockCommand.Parameters.AddWithValue("key", _lockKey);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key); RESET lock_timeout", connection);
+            unlock.Parameters.AddWithValue("key", _lockKey);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == LockNotAvailable)
+        catch (NpgsqlException)
         {
-            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            var (pid, application, user) = await FindLockHolderAsync(connection, cancellationToken).ConfigureAwait(false);
-            var holder = pid is null
-                ? "the holder has since released it"
-                : $"held by pid {pid} (application_name '{application}', user '{user}')";
-            throw new MigrationException(
-                MigrationFailure.LockTimeout,
-                _schema,
-                $"Timed out after {_lockTimeout} waiting for the migration lock of schema '{_schema}' (advisory key {_lockKey}); {holder}.",
-                null,
-                ex)
-            {
-                LockHolderPid = pid,
-                LockHolderApplication = application,
-            };
+            // The connection broke meanwhile: the server ended the session and released its lock.
         }
+    }
+
+    /// <summary>
+    /// Runs the given versions one by one through FluentMigrator's runner on the locked connection: <c>MigrateUp(v)</c>
+    /// or <c>MigrateDown(v - 1)</c>, one transaction each (script and history row together), one span each.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> RunFluentMigratorAsync(NpgsqlConnection connection, SchemaMigration[] versions, string direction, CancellationToken cancellationToken)
+    {
+        var done = new List<int>(versions.Length);
+        var recorder = new VersionRecorder(_timeProvider, _appliedBy);
+        var pid = connection.ProcessID;
+
+        // FluentMigrator's API is synchronous: a cancellation cancels the running statement on the server instead.
+        using var cancelRegistration = cancellationToken.Register(() => _ = CancelBackendAsync(pid));
+        using var session = new FluentMigratorSession(connection, _schema, recorder);
+        foreach (var migration in versions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var activity = InfraTelemetry.StartMigration(migration.Version, migration.Name, direction, _schema);
+            try
+            {
+                recorder.Start();
+                var version = migration.Version;
+                await Task.Run(
+                    () =>
+                    {
+                        if (direction == "up")
+                        {
+                            session.Runner.MigrateUp(version);
+                        }
+                        else
+                        {
+                            session.Runner.MigrateDown(version - 1);
+                        }
+                    },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not PenguinMailsException)
+            {
+                var translated = Translate(ex, connection, migration, direction, cancellationToken);
+                InfraTelemetry.FailedAndRethrow(activity, translated);
+                throw translated;
+            }
+
+            done.Add(migration.Version);
+        }
+
+        return done;
+    }
+
+    private async Task CancelBackendAsync(int pid)
+    {
+        try
+        {
+            using var command = _dataSource.CreateCommand("SELECT pg_cancel_backend(@pid)");
+            command.Parameters.AddWithValue("pid", pid);
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // Best effort: the version then finishes (or fails) on its own and the loop stops before the next one.
+        }
+    }
+
+    /// <summary>FluentMigrator wraps the driver's error (with the whole script in its message): the package's typed error instead.</summary>
+    private Exception Translate(Exception exception, NpgsqlConnection connection, SchemaMigration migration, string direction, CancellationToken cancellationToken)
+    {
+        var postgres = FindInner<PostgresException>(exception);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException($"The {direction} script of version {migration} on schema '{_schema}' was cancelled and rolled back.", (Exception?)postgres ?? exception, cancellationToken);
+        }
+
+        if (connection.FullState != ConnectionState.Open)
+        {
+            // The connection broke (terminated backend, server shutdown): the server rolled the version back.
+            return new TransientDatabaseException($"the {direction} script of version {migration} on schema '{_schema}' (rolled back; run again)", (Exception?)postgres ?? FindInner<NpgsqlException>(exception) ?? exception);
+        }
+
+        if (postgres is null)
+        {
+            return new MigrationException(
+                MigrationFailure.ScriptFailed,
+                _schema,
+                $"The {direction} script of version {migration} failed on schema '{_schema}' and was rolled back: {Innermost(exception).Message}",
+                migration.Version,
+                exception);
+        }
+
+        var failure = postgres.SqlState == LockNotAvailable ? MigrationFailure.LockTimeout : MigrationFailure.ScriptFailed;
+        return new MigrationException(
+            failure,
+            _schema,
+            $"The {direction} script of version {migration} failed on schema '{_schema}' and was rolled back: {postgres.SqlState}: {postgres.MessageText}",
+            migration.Version,
+            postgres);
+    }
+
+    private static (int Compared, CatalogDifference[] Found) CompareCatalogs(List<CatalogObject> expected, List<CatalogObject> live)
+    {
+        // Only the package's objects: on the tables the applied versions create (not the host tables nor the
+        // history table), and the functions they create or that carry the package's prefix.
+        var packageTables = expected.Where(o => o.ObjectType == "table").Select(o => o.Name)
+            .Except(SchemaMigrations.HostTables, StringComparer.Ordinal)
+            .ToHashSet(StringComparer.Ordinal);
+        var expectedFunctions = expected.Where(o => o.ObjectType == "function").Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        bool IsPackage(CatalogObject o) => o.Table is { } table
+            ? packageTables.Contains(table)
+            : expectedFunctions.Contains(o.Name) || o.Name.StartsWith("penguinmails_", StringComparison.Ordinal);
+
+        static string Key(CatalogObject o) => o.ObjectType + " " + o.Name;
+        var want = expected.Where(IsPackage).ToDictionary(Key, StringComparer.Ordinal);
+        var have = live.Where(IsPackage).ToDictionary(Key, StringComparer.Ordinal);
+        var found = new List<CatalogDifference>();
+        foreach (var key in want.Keys.Union(have.Keys).Order(StringComparer.Ordinal))
+        {
+            want.TryGetValue(key, out var w);
+            have.TryGetValue(key, out var h);
+            if (w is null)
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Unexpected, h!.ObjectType, h.Name, null, h.Definition));
+            }
+            else if (h is null)
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Missing, w.ObjectType, w.Name, w.Definition, null));
+            }
+            else if (!string.Equals(w.Definition, h.Definition, StringComparison.Ordinal))
+            {
+                found.Add(new CatalogDifference(CatalogDifferenceKind.Changed, w.ObjectType, w.Name, w.Definition, h.Definition));
+            }
+        }
+
+        return (want.Count, found.ToArray());
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static T? FindInner<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        var e = exception;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(int? Pid, string? Application, string? User)> FindLockHolderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -418,56 +719,31 @@ public sealed class PostgresMigrator
         return (null, null, null);
     }
 
-    private async Task EnsureSchemaAndHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task EnsureSchemaAndHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Checked first so that a user without CREATE rights can run an up-to-date or pre-created schema.
-        using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", connection, transaction))
+        // Checked first so that a user without CREATE rights can run against a schema a DBA created.
+        using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", connection))
         {
             exists.Parameters.AddWithValue("schema", _schema);
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
-                using var create = new NpgsqlCommand($"CREATE SCHEMA {_schema}", connection, transaction);
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"CREATE SCHEMA {_schema}", cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (!await HistoryTableExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+        if (!await HistoryTableExistsAsync(connection, null, cancellationToken).ConfigureAwait(false))
         {
-            using var create = new NpgsqlCommand(SchemaMigrations.RenderHistoryTableDdl(_schema), connection, transaction);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, SchemaMigrations.RenderHistoryTableDdl(_schema), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task EnsureHostTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        var missing = await FindMissingHostTablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        if (!_createHostTables)
-        {
-            throw new MigrationException(
-                MigrationFailure.HostTablesMissing,
-                _schema,
-                $"The host tables {string.Join(", ", missing)} do not exist in schema '{_schema}'. They belong to the host platform; create them first, or set MigratorOptions.CreateHostTables (CLI: --create-host-tables) for minimal stand-ins in development and tests.")
-            {
-                MissingHostTables = missing,
-            };
-        }
-
-        using var create = new NpgsqlCommand(SchemaMigrations.RenderHostTableStandInsDdl(_schema), connection, transaction);
-        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<IReadOnlyList<string>> FindMissingHostTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> FindMissingHostTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = @schema AND c.relname = ANY(@names) AND c.relkind IN ('r', 'p')
             """;
-        using var command = new NpgsqlCommand(sql, connection, transaction);
+        using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("schema", _schema);
         command.Parameters.AddWithValue("names", SchemaMigrations.HostTables.ToArray());
         var found = new HashSet<string>(StringComparer.Ordinal);
@@ -519,53 +795,6 @@ public sealed class PostgresMigrator
         }
 
         return history;
-    }
-
-    private async Task ExecuteScriptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SchemaMigration migration, string sql, string direction, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException ex)
-        {
-            if (connection.FullState != ConnectionState.Open)
-            {
-                // The connection broke (terminated backend, server shutdown): the server rolled the version back.
-                throw new TransientDatabaseException($"the {direction} script of version {migration} on schema '{_schema}' (rolled back; run again)", ex);
-            }
-
-            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            var failure = ex.SqlState == LockNotAvailable ? MigrationFailure.LockTimeout : MigrationFailure.ScriptFailed;
-            throw new MigrationException(
-                failure,
-                _schema,
-                $"The {direction} script of version {migration} failed on schema '{_schema}' and was rolled back: {ex.SqlState}: {ex.MessageText}",
-                migration.Version,
-                ex);
-        }
-    }
-
-    private async Task InsertHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SchemaMigration migration, long durationMs, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema}.{SchemaMigrations.HistoryTableName} (version, name, checksum, applied_at, applied_by, duration_ms)
-            VALUES (@version, @name, @checksum, @applied_at, COALESCE(@applied_by, current_user), @duration_ms)
-            """,
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("version", migration.Version);
-        command.Parameters.AddWithValue("name", migration.Name);
-        command.Parameters.AddWithValue("checksum", migration.Checksum);
-        command.Parameters.AddWithValue("applied_at", _timeProvider.GetUtcNow().ToUniversalTime());
-        command.Parameters.Add(new NpgsqlParameter<string?>("applied_by", NpgsqlDbType.Varchar)
-        {
-            TypedValue = _appliedBy is { Length: > 255 } ? _appliedBy[..255] : _appliedBy,
-        });
-        command.Parameters.AddWithValue("duration_ms", durationMs);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private SchemaDrift[] FindDrift(SortedDictionary<int, AppliedMigration> history) =>
