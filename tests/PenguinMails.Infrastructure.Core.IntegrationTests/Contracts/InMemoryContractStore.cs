@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
-using PenguinMails.Infrastructure.TestKit;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Preferences;
@@ -27,7 +27,7 @@ public sealed class InMemoryContractStore : IContractStore
     /// <summary>The store behind the repositories (for services built over it, such as the IP pool allocator).</summary>
     internal InMemoryInfraStore Backing => _store;
 
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = ContractClock.Create();
 
     public IVpsInstanceRepository VpsInstances { get; }
 
@@ -75,6 +75,51 @@ public sealed class InMemoryContractStore : IContractStore
 }
 
 public sealed class InMemoryVpsInstanceRepositoryTests : VpsInstanceRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryFeatureFlagRepositoryTests : FeatureFlagRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryPermissionRepositoryTests : PermissionRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryStaffMemberRepositoryTests : StaffMemberRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryStaffRoleRepositoryTests : StaffRoleRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryStoreFidelityTests : StoreFidelityContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemorySystemConfigRepositoryTests : SystemConfigRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryTenantConfigRepositoryTests : TenantConfigRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryTenantPoliciesRepositoryTests : TenantPoliciesRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
+}
+
+public sealed class InMemoryUserPreferencesRepositoryTests : UserPreferencesRepositoryContract
 {
     protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
 }

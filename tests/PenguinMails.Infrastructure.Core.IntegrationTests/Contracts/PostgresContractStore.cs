@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Vps;
-using PenguinMails.Infrastructure.TestKit;
 using PenguinMails.Infrastructure.TestKit.Postgres;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -52,7 +52,7 @@ public sealed class PostgresContractStore : IContractStore
 
     public string Kind => "postgres";
 
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = ContractClock.Create();
 
     public IVpsInstanceRepository VpsInstances { get; }
 
@@ -102,6 +102,67 @@ public sealed class PostgresContractStore : IContractStore
 
 public sealed class PostgresVpsInstanceRepositoryTests(PostgresContractDatabase database)
     : VpsInstanceRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresFeatureFlagRepositoryTests(PostgresContractDatabase database)
+    : FeatureFlagRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresPermissionRepositoryTests(PostgresContractDatabase database)
+    : PermissionRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresStaffMemberRepositoryTests(PostgresContractDatabase database)
+    : StaffMemberRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresStaffRoleRepositoryTests(PostgresContractDatabase database)
+    : StaffRoleRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresStoreFidelityTests(PostgresContractDatabase database) : StoreFidelityContract, IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresSystemConfigRepositoryTests(PostgresContractDatabase database)
+    : SystemConfigRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresTenantConfigRepositoryTests(PostgresContractDatabase database)
+    : TenantConfigRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresTenantPoliciesRepositoryTests(PostgresContractDatabase database)
+    : TenantPoliciesRepositoryContract,
+        IClassFixture<PostgresContractDatabase>
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
+}
+
+public sealed class PostgresUserPreferencesRepositoryTests(PostgresContractDatabase database)
+    : UserPreferencesRepositoryContract,
         IClassFixture<PostgresContractDatabase>
 {
     protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.TestKit;
 
@@ -37,6 +38,15 @@ public abstract class TelemetryContract : IAsyncLifetime
             HostwindsBillingDay = 15,
         };
 
+    private static int s_nextAddress;
+
+    /// <summary>An IP on <paramref name="vps"/> with an address no other test of the class uses.</summary>
+    protected static SmtpIpAddress NewIp(VpsInstanceId vps)
+    {
+        var n = Interlocked.Increment(ref s_nextAddress);
+        return new() { VpsInstanceId = vps, IpAddress = $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}", ApproximateCost = 2.5m };
+    }
+
     [Fact]
     public async Task ChangeStatusAsync_Succeeds_CountsOneTransitionTaggedWithEntityFromAndTo()
     {
@@ -72,7 +82,7 @@ public abstract class TelemetryContract : IAsyncLifetime
     public async Task ChangeWarmupStateAsync_SucceedsThenLosesARace_CountsOneTransitionAndOneConflict()
     {
         var vps = await Store.VpsInstances.AddAsync(NewVps());
-        var ip = await Store.SmtpIpAddresses.AddAsync(SmtpIpAddressRepositoryContract.NewIp(vps.Id));
+        var ip = await Store.SmtpIpAddresses.AddAsync(NewIp(vps.Id));
         var domain = DomainId.New();
         await Store.AddDomainAsync(domain);
         var assignment = await Store.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });

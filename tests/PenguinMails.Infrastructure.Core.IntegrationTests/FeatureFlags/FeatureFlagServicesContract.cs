@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -209,7 +210,7 @@ public abstract class FeatureFlagServicesContract : IAsyncLifetime
     }
 
     /// <summary>A repository whose next <c>races</c> updates lose a race: another writer changes the row first.</summary>
-    private sealed class RacingRepository(IFeatureFlagRepository inner, ManualClock clock, int races) : IFeatureFlagRepository
+    private sealed class RacingRepository(IFeatureFlagRepository inner, FakeTimeProvider clock, int races) : IFeatureFlagRepository
     {
         private int _racesLeft = races;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.IpPools;
@@ -5,7 +6,6 @@ using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
-using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 
@@ -17,7 +17,7 @@ public interface IPoliciesStore : IAsyncDisposable
 {
     string Kind { get; }
 
-    ManualClock Clock { get; }
+    FakeTimeProvider Clock { get; }
 
     IVpsInstanceRepository VpsInstances { get; }
 
@@ -48,7 +48,7 @@ public sealed class InMemoryPoliciesStore : IPoliciesStore
 
     public string Kind => "in-memory";
 
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = ContractClock.Create();
 
     public IVpsInstanceRepository VpsInstances { get; }
 
@@ -92,7 +92,7 @@ public sealed class PostgresPoliciesStore : IPoliciesStore
 
     public string Kind => "postgres";
 
-    public ManualClock Clock => _inner.Clock;
+    public FakeTimeProvider Clock => _inner.Clock;
 
     public IVpsInstanceRepository VpsInstances => _inner.VpsInstances;
 
@@ -138,7 +138,7 @@ public abstract class PoliciesContractBase : IAsyncLifetime
     {
         _store = CreateStore();
         await _store.ResetAsync();
-        _store.Clock.Set(Start);
+        _store.Clock.SetUtcNow(Start);
     }
 
     public async Task DisposeAsync()

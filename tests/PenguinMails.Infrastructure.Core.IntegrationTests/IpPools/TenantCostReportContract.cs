@@ -94,7 +94,7 @@ public abstract class TenantCostReportContract : PoliciesContractBase
 
         var before = await Store.CostReport.GetMonthlyCostsAsync(expires.AddTicks(-10));
         var atExpiry = await Store.CostReport.GetMonthlyCostsAsync(expires);
-        Store.Clock.Set(expires.AddDays(1));
+        Store.Clock.SetUtcNow(expires.AddDays(1));
         var now = await Store.CostReport.GetMonthlyCostsAsync();
 
         Assert.Equal([4.5000m, 4.5000m], before.Select(c => c.IpCost));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Reliability;
 

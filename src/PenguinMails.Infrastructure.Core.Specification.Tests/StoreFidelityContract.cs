@@ -4,12 +4,13 @@ using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>
 /// The cross-cutting behaviour every store must share beyond each table's own contract: how values come back (decimal
 /// scale, timestamp precision), how bad arguments and cancellation fail (exception types, and always through the
-/// returned task), and what each step of a unit of work does with a cancelled token. Run on PostgreSQL and in memory.
+/// returned task), and what each step of a unit of work does with a cancelled token. Derive from this class and return
+/// the store under test from <c>CreateStoreAsync</c>; the package's PostgreSQL and in-memory stores pass it.
 /// </summary>
 public abstract class StoreFidelityContract : IAsyncLifetime
 {
@@ -386,14 +387,4 @@ public abstract class StoreFidelityContract : IAsyncLifetime
         : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? Array.CreateInstance(type.GetGenericArguments()[0], 0)
         : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>) ? Array.CreateInstance(type.GetGenericArguments()[0], 0)
         : null;
-}
-
-public sealed class InMemoryStoreFidelityTests : StoreFidelityContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresStoreFidelityTests(PostgresContractDatabase database) : StoreFidelityContract, IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

@@ -1,10 +1,12 @@
 using PenguinMails.Infrastructure.Core.Staff;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>
-/// What the staff contract classes share: the store's lifetime and builders with unique keys. On PostgreSQL a test
-/// class shares one database, so every test uses ids and names of its own.
+/// What the staff contract classes (<see cref="StaffRoleRepositoryContract"/>, <see cref="PermissionRepositoryContract"/>,
+/// <see cref="StaffMemberRepositoryContract"/>) share: the store's lifetime and builders with unique keys. A store may
+/// keep its data across the tests of a class (the package's PostgreSQL store does), so every test uses ids and names of
+/// its own.
 /// </summary>
 public abstract class StaffContractBase : IAsyncLifetime
 {
@@ -77,5 +79,19 @@ public abstract class StaffContractBase : IAsyncLifetime
             .ToArray();
         gate.Set();
         return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// A well-formed continuation token that holds a key of another type than the listing's (an int where the key is a
+    /// Guid): the package's tokens are the base64url of the last key, and a listing must reject one it did not issue.
+    /// </summary>
+    protected static string OtherKeyToken(int lastKey) => System.Buffers.Text.Base64Url.EncodeToString(BitConverter.GetBytes(lastKey));
+
+    /// <inheritdoc cref="OtherKeyToken(int)" />
+    protected static string OtherKeyToken(Guid lastKey)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        lastKey.TryWriteBytes(bytes, bigEndian: true, out _);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
     }
 }

@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.Preferences;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IUserPreferencesRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IUserPreferencesRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
 {
     private IContractStore? _store;
@@ -255,16 +258,4 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
 
         Assert.Null(await Repo.GetAsync(first.Id));
     }
-}
-
-public sealed class InMemoryUserPreferencesRepositoryTests : UserPreferencesRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresUserPreferencesRepositoryTests(PostgresContractDatabase database)
-    : UserPreferencesRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

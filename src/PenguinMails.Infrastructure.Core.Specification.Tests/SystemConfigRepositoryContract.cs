@@ -1,9 +1,12 @@
 using System.Text.Json;
 using PenguinMails.Infrastructure.Core.SystemConfig;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="ISystemConfigRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="ISystemConfigRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class SystemConfigRepositoryContract : IAsyncLifetime
 {
     private const string Secret = "sk_live_7Hq2SuperSecretValue";
@@ -506,17 +509,9 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         Assert.NotNull(await Repo.GetAsync(added.Key));
     }
 
+    /// <summary>A typed configuration value the JSON round-trip tests write and read back.</summary>
+    /// <param name="Retries">A number.</param>
+    /// <param name="Hosts">A list.</param>
+    /// <param name="Weights">A map.</param>
     public sealed record Limits(int Retries, string[] Hosts, Dictionary<string, int> Weights);
-}
-
-public sealed class InMemorySystemConfigRepositoryTests : SystemConfigRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresSystemConfigRepositoryTests(PostgresContractDatabase database)
-    : SystemConfigRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

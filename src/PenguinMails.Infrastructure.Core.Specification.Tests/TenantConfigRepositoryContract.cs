@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.Tenants;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="ITenantConfigRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="ITenantConfigRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class TenantConfigRepositoryContract : IAsyncLifetime
 {
     private IContractStore? _store;
@@ -284,16 +287,4 @@ public abstract class TenantConfigRepositoryContract : IAsyncLifetime
         Assert.Null(await Repo.GetAsync(rolledBack.TenantId));
         Assert.Null(await Repo.GetAsync(aborted.TenantId));
     }
-}
-
-public sealed class InMemoryTenantConfigRepositoryTests : TenantConfigRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresTenantConfigRepositoryTests(PostgresContractDatabase database)
-    : TenantConfigRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.Staff;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IPermissionRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IPermissionRepository"/> must have: derive from this class and return the store under
+/// test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class PermissionRepositoryContract : StaffContractBase
 {
     private IPermissionRepository Repo => Store.Permissions;
@@ -258,16 +261,4 @@ public abstract class PermissionRepositoryContract : StaffContractBase
 
         Assert.Equal(updated, await Repo.GetAsync(added.Id));
     }
-}
-
-public sealed class InMemoryPermissionRepositoryTests : PermissionRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresPermissionRepositoryTests(PostgresContractDatabase database)
-    : PermissionRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.Staff;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IStaffMemberRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IStaffMemberRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class StaffMemberRepositoryContract : StaffContractBase
 {
     private IStaffMemberRepository Repo => Store.StaffMembers;
@@ -280,7 +283,7 @@ public abstract class StaffMemberRepositoryContract : StaffContractBase
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Repo.ListAsync(null, new PageRequest(0)));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Repo.ListAsync(null, new PageRequest(1001)));
-        await Assert.ThrowsAsync<ArgumentException>(() => Repo.ListAsync(null, new PageRequest(10, ContinuationToken.Encode(42))));
+        await Assert.ThrowsAsync<ArgumentException>(() => Repo.ListAsync(null, new PageRequest(10, OtherKeyToken(42))));
     }
 
     [Fact]
@@ -370,16 +373,4 @@ public abstract class StaffMemberRepositoryContract : StaffContractBase
 
         Assert.Null(await Store.StaffRoles.GetAsync(role.Id));
     }
-}
-
-public sealed class InMemoryStaffMemberRepositoryTests : StaffMemberRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresStaffMemberRepositoryTests(PostgresContractDatabase database)
-    : StaffMemberRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

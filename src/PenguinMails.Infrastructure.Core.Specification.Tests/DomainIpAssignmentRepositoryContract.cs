@@ -3,9 +3,12 @@ using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IDomainIpAssignmentRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IDomainIpAssignmentRepository"/> must have: derive from this class and return the
+/// store under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class DomainIpAssignmentRepositoryContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -93,7 +96,7 @@ public abstract class DomainIpAssignmentRepositoryContract : IAsyncLifetime
     [Fact]
     public async Task AddAsync_ExpiresBeforeDefaultedAssigned_ThrowsValidation()
     {
-        Store.Clock.Set(T0.AddDays(10));
+        Store.Clock.SetUtcNow(T0.AddDays(10));
         var assignment = await NewAssignmentAsync() with { Expires = T0 };
 
         var ex = await Assert.ThrowsAsync<EntityValidationException>(() => Repo.AddAsync(assignment));

@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.Tenants;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="ITenantPoliciesRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="ITenantPoliciesRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class TenantPoliciesRepositoryContract : IAsyncLifetime
 {
     private IContractStore? _store;
@@ -236,16 +239,4 @@ public abstract class TenantPoliciesRepositoryContract : IAsyncLifetime
         Assert.Equal(48, (await Repo.GetAsync(kept.TenantId))!.SessionTimeoutHours);
         Assert.Null(await Repo.GetAsync(dropped.TenantId));
     }
-}
-
-public sealed class InMemoryTenantPoliciesRepositoryTests : TenantPoliciesRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresTenantPoliciesRepositoryTests(PostgresContractDatabase database)
-    : TenantPoliciesRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

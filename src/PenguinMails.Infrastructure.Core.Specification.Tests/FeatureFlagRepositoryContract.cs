@@ -1,8 +1,11 @@
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IFeatureFlagRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IFeatureFlagRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 /// <remarks>Keys made here start with a letter, except the one "early" key of the paging test, which starts with <c>0000</c>.</remarks>
 public abstract class FeatureFlagRepositoryContract : IAsyncLifetime
 {
@@ -364,16 +367,4 @@ public abstract class FeatureFlagRepositoryContract : IAsyncLifetime
 
         Assert.Null(await Repo.GetAsync(first.Id));
     }
-}
-
-public sealed class InMemoryFeatureFlagRepositoryTests : FeatureFlagRepositoryContract
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new InMemoryContractStore());
-}
-
-public sealed class PostgresFeatureFlagRepositoryTests(PostgresContractDatabase database)
-    : FeatureFlagRepositoryContract,
-        IClassFixture<PostgresContractDatabase>
-{
-    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new PostgresContractStore(database));
 }

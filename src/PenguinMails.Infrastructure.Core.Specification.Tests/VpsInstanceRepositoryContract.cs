@@ -1,9 +1,12 @@
 using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.Vps;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="IVpsInstanceRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="IVpsInstanceRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class VpsInstanceRepositoryContract : IAsyncLifetime
 {
     private IContractStore? _store;
@@ -210,7 +213,7 @@ public abstract class VpsInstanceRepositoryContract : IAsyncLifetime
     [Fact]
     public async Task ChangeStatusAsync_Walk_AppliesSideRules()
     {
-        Store.Clock.Set(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        Store.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var vps = await Repo.AddAsync(NewVps(billingDay: 15));
 
         var active = await Repo.ChangeStatusAsync(vps, VpsInstanceStatus.Active);
@@ -499,7 +502,7 @@ public abstract class VpsInstanceRepositoryContract : IAsyncLifetime
     [Fact]
     public async Task ChangeStatusAsync_DefaultDecommissionFromStaleBillingSnapshot_ThrowsConflict()
     {
-        Store.Clock.Set(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+        Store.Clock.SetUtcNow(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
         var vps = await Repo.ChangeStatusAsync(await Repo.AddAsync(NewVps(billingDay: 11)), VpsInstanceStatus.Active);
         var moved = await Repo.UpdateAsync(vps with { HostwindsBillingDay = 20 });
 

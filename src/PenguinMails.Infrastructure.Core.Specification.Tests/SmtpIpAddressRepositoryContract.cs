@@ -3,9 +3,12 @@ using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
 
-namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
+namespace PenguinMails.Infrastructure.Core.Specification;
 
-/// <summary>The behaviour every <see cref="ISmtpIpAddressRepository"/> must have, run on PostgreSQL and in memory.</summary>
+/// <summary>
+/// The behaviour every <see cref="ISmtpIpAddressRepository"/> must have: derive from this class and return the store
+/// under test from <c>CreateStoreAsync</c>. The package's PostgreSQL and in-memory stores pass it.
+/// </summary>
 public abstract class SmtpIpAddressRepositoryContract : IAsyncLifetime
 {
     private static int s_counter;
