@@ -1,9 +1,13 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
 
@@ -12,7 +16,9 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.InMemoryStore;
 /// <summary>
 /// The examples of docs/unit-testing.md, compiled and run here: each example is the code between an
 /// <c>// example: NAME</c> and an <c>// end example</c> line below, and the page must show exactly that code in a
-/// <c>csharp</c> block after an <c>&lt;!-- example: NAME --&gt;</c> comment (checked by the last test).
+/// <c>csharp</c> block after an <c>&lt;!-- example: NAME --&gt;</c> comment (checked by the last test). The
+/// contract-suite example, below this class, is a test class of its own: the published VPS instance contract run on a
+/// store written the way the page tells an implementer to write one.
 /// </summary>
 public sealed partial class UnitTestingDocExamples
 {
@@ -102,7 +108,7 @@ public sealed partial class UnitTestingDocExamples
         var examples = ExampleInSource().Matches(source).ToDictionary(m => m.Groups["name"].Value, m => Dedent(m.Groups["code"].Value));
         var shown = ExampleOnPage().Matches(page).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["code"].Value.TrimEnd('\n'));
 
-        Assert.Equal(new[] { "registration", "seeding", "snapshot", "time" }, examples.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { "contract-suite", "registration", "seeding", "snapshot", "time" }, examples.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(examples.Keys.Order(StringComparer.Ordinal).ToArray(), shown.Keys.Order(StringComparer.Ordinal).ToArray());
         foreach (var (name, code) in examples)
         {
@@ -123,3 +129,47 @@ public sealed partial class UnitTestingDocExamples
     [GeneratedRegex(@"^<!-- example: (?<name>[a-z-]+) -->\n```csharp\n(?<code>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex ExampleOnPage();
 }
+
+// example: contract-suite
+public sealed class MyContractStore : IContractStore
+{
+    private readonly InMemoryInfraStore _data;   // here the in-memory store stands in for your database
+
+    public MyContractStore()
+    {
+        _data = new InMemoryInfraStore(Clock);
+        VpsInstances = new InMemoryVpsInstanceRepository(_data);   // your IVpsInstanceRepository, reading Clock
+        UnitOfWork = new InMemoryInfraUnitOfWorkFactory(_data);    // your units of work, over the same data
+    }
+
+    public string Kind => "my-store";
+
+    public FakeTimeProvider Clock { get; } = ContractClock.Create();
+
+    public IVpsInstanceRepository VpsInstances { get; }
+
+    public IInfraUnitOfWorkFactory UnitOfWork { get; }
+
+    // What VpsInstanceRepositoryContract does not use.
+    public ISmtpIpAddressRepository SmtpIpAddresses => throw new NotSupportedException();
+    public IDomainIpAssignmentRepository DomainIpAssignments => throw new NotSupportedException();
+    public IStaffRoleRepository StaffRoles => throw new NotSupportedException();
+    public IPermissionRepository Permissions => throw new NotSupportedException();
+    public IStaffMemberRepository StaffMembers => throw new NotSupportedException();
+    public ISystemConfigRepository SystemConfig => throw new NotSupportedException();
+    public IFeatureFlagRepository FeatureFlags => throw new NotSupportedException();
+    public IUserPreferencesRepository UserPreferences => throw new NotSupportedException();
+    public ITenantConfigRepository TenantConfigs => throw new NotSupportedException();
+    public ITenantPoliciesRepository TenantPolicies => throw new NotSupportedException();
+    public Task AddUserAsync(UserId id) => throw new NotSupportedException();
+    public Task AddTenantAsync(TenantId id) => throw new NotSupportedException();
+    public Task AddDomainAsync(DomainId id, TenantId? tenant = null) => throw new NotSupportedException();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+public sealed class MyVpsInstanceRepositoryTests : VpsInstanceRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new MyContractStore());
+}
+// end example
