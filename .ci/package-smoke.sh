@@ -2,15 +2,19 @@
 # Package smoke test: checks the packed packages' contents, then installs them from a local feed the way an application
 # team would, outside the repository (so Directory.Build.props, Directory.Packages.props and global.json do not apply):
 #   1. every package: README.md included and declared, MIT license expression, repository metadata; the Testing package
-#      depends on exactly its own version of Core ([x.y.z]), since it uses Core's internals; the libraries: the
+#      depends on exactly its own version of Core ([x.y.z]), since it uses Core's internals; the Specification.Tests
+#      package depends on Core and xunit's library parts, not on the test SDK or a runner; the libraries: the
 #      assembly with its XML documentation; the CLI: a .NET tool package; each one with a .snupkg holding its .pdb;
-#      EnablePackageValidation=true in both library projects (package validation runs inside `dotnet pack`; the SDK
+#      EnablePackageValidation=true in the library projects (package validation runs inside `dotnet pack`; the SDK
 #      switches it off for tool packages).
 #   2. a throwaway console project whose nuget.config has two sources, the pack output folder (for PenguinMails.*, by
 #      package source mapping, so an upstream package of the same name can never be taken) and the upstream sources the
 #      repository restores from (for everything else); `dotnet add package` of PenguinMails.Infrastructure.Core and
 #      .Testing at the packed version; a Program.cs that calls AddPenguinMailsInfra + UseInMemoryStore in a generic host,
 #      does one repository round trip and asks the health check the call registered.
+#   2b. a throwaway xunit project referencing PenguinMails.Infrastructure.Core.Specification.Tests (and .Testing for a
+#      store) at the packed version, with one class derived from VpsInstanceRepositoryContract: `dotnet test` must
+#      discover the inherited tests from the package and pass them all (none failed or skipped).
 #   3. `dotnet tool install` of PenguinMails.Infrastructure.Cli from the same feed into a temporary tool path, then
 #      `penguinmails-infra --help`.
 # A private NuGet packages folder is used, so a package cached by an earlier run can never stand in for the new one.
@@ -62,6 +66,7 @@ check_package() { # id, kind (library | tool)
 }
 check_package PenguinMails.Infrastructure.Core library
 check_package PenguinMails.Infrastructure.Core.Testing library
+check_package PenguinMails.Infrastructure.Core.Specification.Tests library
 check_package PenguinMails.Infrastructure.Cli tool
 
 # The Testing package uses Core's internals, so it must depend on exactly its own Core version, never on a range.
@@ -70,13 +75,24 @@ grep -q "<dependency id=\"PenguinMails.Infrastructure.Core\" version=\"\[$versio
   || fail "PenguinMails.Infrastructure.Core.Testing does not pin PenguinMails.Infrastructure.Core to exactly [$version]: $(grep -o '<dependency id="PenguinMails.Infrastructure.Core"[^>]*>' <<<"$testing_nuspec")"
 say "PenguinMails.Infrastructure.Core.Testing depends on exactly PenguinMails.Infrastructure.Core [$version]"
 
+# The specification-tests package is a library of abstract test classes: it depends on Core and on xunit's library parts,
+# never on the test SDK or a runner (those are the consuming test project's).
+spec_nuspec="$(unzip -p "$feed/PenguinMails.Infrastructure.Core.Specification.Tests.$version.nupkg" PenguinMails.Infrastructure.Core.Specification.Tests.nuspec)"
+for dep in PenguinMails.Infrastructure.Core xunit.extensibility.core xunit.assert Microsoft.Extensions.TimeProvider.Testing; do
+  grep -q "<dependency id=\"$dep\"" <<<"$spec_nuspec" || fail "PenguinMails.Infrastructure.Core.Specification.Tests does not depend on $dep"
+done
+for dep in Microsoft.NET.Test.Sdk xunit.runner.visualstudio xunit.core; do
+  if grep -q "<dependency id=\"$dep\"" <<<"$spec_nuspec"; then fail "PenguinMails.Infrastructure.Core.Specification.Tests depends on $dep"; fi
+done
+say "PenguinMails.Infrastructure.Core.Specification.Tests depends on Core and xunit as a library, not on the test SDK or a runner"
+
 # The SDK turns package validation (API compatibility) off for tool packages (Microsoft.NET.PackTool.targets: a tool
-# provides no API), so it is checked on the two libraries.
-for project in PenguinMails.Infrastructure.Core PenguinMails.Infrastructure.Core.Testing; do
+# provides no API), so it is checked on the libraries.
+for project in PenguinMails.Infrastructure.Core PenguinMails.Infrastructure.Core.Testing PenguinMails.Infrastructure.Core.Specification.Tests; do
   validation="$(cd "$repo" && dotnet msbuild "src/$project/$project.csproj" -getProperty:EnablePackageValidation)"
   [ "$validation" = true ] || fail "$project: EnablePackageValidation is '$validation', not true"
 done
-say "package validation is on in both library projects (the SDK does not run it for tool packages)"
+say "package validation is on in the three library projects (the SDK does not run it for tool packages)"
 
 # --- 2. a consumer console app ---------------------------------------------------------------------------------------
 # The upstream sources are the ones the repository restores from (its nuget.config chain, usually the machine's).
@@ -141,6 +157,88 @@ dotnet build -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/bui
 grep -q "PenguinMails.Infrastructure.Core/$version" obj/project.assets.json || fail "the app did not restore PenguinMails.Infrastructure.Core $version"
 output="$(Logging__LogLevel__Default=Warning dotnet run -c Release --no-build)" || fail "the consumer app failed: $output"
 say "consumer app: $output"
+
+# --- 2b. a consumer test project that runs the published contract suite ---------------------------------------------
+# An xunit project outside the repository, referencing the specification-tests package and the Testing package from the
+# feed: a store over the in-memory repositories and one class derived from the VPS instance contract. The inherited
+# [Fact]/[Theory] methods must be discovered from the package and pass.
+suite="$work/SuiteTests"
+mkdir -p "$suite"
+pinned() { sed -n "s/.*<PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*/\1/p" "$repo/Directory.Packages.props"; }
+cat >"$suite/SuiteTests.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <IsPackable>false</IsPackable>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="PenguinMails.Infrastructure.Core.Specification.Tests" Version="$version" />
+    <PackageReference Include="PenguinMails.Infrastructure.Core.Testing" Version="$version" />
+    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="$(pinned Microsoft.NET.Test.Sdk)" />
+    <PackageReference Include="xunit" Version="$(pinned xunit)" />
+    <PackageReference Include="xunit.runner.visualstudio" Version="$(pinned xunit.runner.visualstudio)" />
+  </ItemGroup>
+</Project>
+XML
+cat >"$suite/VpsContractTests.cs" <<'CS'
+using Microsoft.Extensions.Time.Testing;
+using PenguinMails.Infrastructure.Core;
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Preferences;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Specification;
+using PenguinMails.Infrastructure.Core.Staff;
+using PenguinMails.Infrastructure.Core.SystemConfig;
+using PenguinMails.Infrastructure.Core.Tenants;
+using PenguinMails.Infrastructure.Core.Testing;
+using PenguinMails.Infrastructure.Core.Vps;
+
+public sealed class SmokeStore : IContractStore
+{
+    private readonly InMemoryInfraStore _data;
+
+    public SmokeStore()
+    {
+        _data = new InMemoryInfraStore(Clock);
+        VpsInstances = new InMemoryVpsInstanceRepository(_data);
+        UnitOfWork = new InMemoryInfraUnitOfWorkFactory(_data);
+    }
+
+    public string Kind => "smoke";
+    public FakeTimeProvider Clock { get; } = ContractClock.Create();
+    public IVpsInstanceRepository VpsInstances { get; }
+    public IInfraUnitOfWorkFactory UnitOfWork { get; }
+    public ISmtpIpAddressRepository SmtpIpAddresses => throw new NotSupportedException();
+    public IDomainIpAssignmentRepository DomainIpAssignments => throw new NotSupportedException();
+    public IStaffRoleRepository StaffRoles => throw new NotSupportedException();
+    public IPermissionRepository Permissions => throw new NotSupportedException();
+    public IStaffMemberRepository StaffMembers => throw new NotSupportedException();
+    public ISystemConfigRepository SystemConfig => throw new NotSupportedException();
+    public IFeatureFlagRepository FeatureFlags => throw new NotSupportedException();
+    public IUserPreferencesRepository UserPreferences => throw new NotSupportedException();
+    public ITenantConfigRepository TenantConfigs => throw new NotSupportedException();
+    public ITenantPoliciesRepository TenantPolicies => throw new NotSupportedException();
+    public Task AddUserAsync(UserId id) => throw new NotSupportedException();
+    public Task AddTenantAsync(TenantId id) => throw new NotSupportedException();
+    public Task AddDomainAsync(DomainId id, TenantId? tenant = null) => throw new NotSupportedException();
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+public sealed class SmokeVpsInstanceRepositoryTests : VpsInstanceRepositoryContract
+{
+    protected override Task<IContractStore> CreateStoreAsync() => Task.FromResult<IContractStore>(new SmokeStore());
+}
+CS
+cd "$suite"
+suite_out="$(dotnet test -c Release -nologo --logger "console;verbosity=minimal" 2>&1)" || { echo "$suite_out"; fail "the consumer test project running the contract suite failed"; }
+summary="$(grep -E 'Passed!|Failed!' <<<"$suite_out" | tail -n 1)"
+suite_passed="$(grep -o 'Passed: *[0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)"
+grep -q 'Failed: *0,' <<<"$summary" && grep -q 'Skipped: *0,' <<<"$summary" && [ "${suite_passed:-0}" -gt 0 ] \
+  || { echo "$suite_out"; fail "the contract suite from the package: $summary"; }
+say "consumer test project: VpsInstanceRepositoryContract from the package, $suite_passed tests passed on a store of its own"
 
 # --- 3. the CLI as a .NET tool -----------------------------------------------------------------------------------------
 cd "$work"
