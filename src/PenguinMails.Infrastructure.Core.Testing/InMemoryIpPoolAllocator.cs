@@ -62,12 +62,13 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
             return (rows, holdings);
         }
 
-        public async Task<SmtpIpAddress?> TryLockAsync(IInfraUnitOfWork unitOfWork, IReadOnlyList<SmtpIpAddressId> ranked, IpAllocationOptions options, CancellationToken cancellationToken)
+        public async Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
         {
-            Check(unitOfWork);
-            foreach (var id in ranked)
+            var (rows, holdings) = await LoadAsync(unitOfWork, request.DomainId, cancellationToken).ConfigureAwait(false);
+            var ranked = IpAllocationPolicy.Select(IpAllocationPolicy.BuildCandidates(rows, holdings), options, request).Ranked;
+            foreach (var candidate in ranked)
             {
-                var ip = await unitOfWork.SmtpIpAddresses.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                var ip = await unitOfWork.SmtpIpAddresses.GetAsync(candidate.Id, cancellationToken).ConfigureAwait(false);
                 if (ip is null || !ip.IsAssignable || ip.AssignedCount >= options.MaxAssignmentsPerIp)
                 {
                     continue;
@@ -83,6 +84,12 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
             }
 
             return null;
+        }
+
+        public Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken)
+        {
+            Check(unitOfWork);
+            return IpAllocationEngine.WriteThroughRepositoriesAsync(unitOfWork, domainId, ip, expires, cancellationToken);
         }
 
         private void Check(IInfraUnitOfWork unitOfWork)

@@ -7,24 +7,38 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
-/// <summary>What a store provides to the allocation: the domain lock, the candidate rows and the lock of one IP.</summary>
+/// <summary>
+/// What a store provides to the allocation: the domain lock, the pick of the best IP (ranked exactly as
+/// <see cref="IpAllocationPolicy"/> ranks, locked in the same step), the writes, and the full candidate set for the report
+/// of an exhausted pool.
+/// </summary>
 internal interface IIpAllocationStore
 {
     IInfraUnitOfWorkFactory UnitOfWork { get; }
 
     Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken);
 
-    /// <summary>Every IP in an assignable status (with its VPS's region and status), and the domain's non-expired holdings.</summary>
+    /// <summary>
+    /// Locks and returns, as stored, the IP <see cref="IpAllocationPolicy"/> ranks first for the request among those no
+    /// other unit of work holds; null when no eligible IP could be locked. Must not read more of the fleet than the
+    /// ranking needs.
+    /// </summary>
+    Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every IP in an assignable status (with its VPS's region and status), and the domain's non-expired holdings; read
+    /// only to explain an exhausted pool.
+    /// </summary>
     Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Locks the first IP of <paramref name="ranked"/> that is not locked by another transaction and still fits (status
-    /// assignable, below the maximum, on an active VPS when required), and returns it as stored; null when none.
+    /// Writes the allocation of the locked <paramref name="ip"/>: a new assignment (active, or warming when the IP is
+    /// warming) and the IP's assigned count plus one, an available or warmed IP becoming assigned.
     /// </summary>
-    Task<SmtpIpAddress?> TryLockAsync(IInfraUnitOfWork unitOfWork, IReadOnlyList<SmtpIpAddressId> ranked, IpAllocationOptions options, CancellationToken cancellationToken);
+    Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken);
 }
 
-/// <summary>The allocation algorithm, the same on every store; the store only loads and locks.</summary>
+/// <summary>The allocation algorithm, the same on every store; the store picks and locks the IP and writes the allocation.</summary>
 internal sealed class IpAllocationEngine
 {
     internal const string AllocateSpan = "IpPool allocate";
@@ -72,20 +86,20 @@ internal sealed class IpAllocationEngine
             var locked = 0;
             for (var attempt = 1; attempt <= _options.LockAttempts; attempt++)
             {
-                var (rows, holdings) = await _store.LoadAsync(unit, request.DomainId, cancellationToken).ConfigureAwait(false);
-                selection = IpAllocationPolicy.Select(IpAllocationPolicy.BuildCandidates(rows, holdings), _options, request);
-                if (selection.Ranked.Count == 0)
-                {
-                    throw Exhausted(request.DomainId, selection, 0);
-                }
-
-                var ids = selection.Ranked.Select(c => c.Id).ToList();
-                var ip = await _store.TryLockAsync(unit, ids, _options, cancellationToken).ConfigureAwait(false);
+                var ip = await _store.PickAsync(unit, request, _options, cancellationToken).ConfigureAwait(false);
                 if (ip is not null)
                 {
                     var allocation = await WriteAsync(unit, request, ip, cancellationToken).ConfigureAwait(false);
                     activity?.SetTag(OutcomeTag, "allocated");
                     return allocation;
+                }
+
+                // Nothing could be locked: read the whole candidate set once to tell an empty pool from a busy one.
+                var (rows, holdings) = await _store.LoadAsync(unit, request.DomainId, cancellationToken).ConfigureAwait(false);
+                selection = IpAllocationPolicy.Select(IpAllocationPolicy.BuildCandidates(rows, holdings), _options, request);
+                if (selection.Ranked.Count == 0)
+                {
+                    throw Exhausted(request.DomainId, selection, 0);
                 }
 
                 locked = selection.Ranked.Count;
@@ -110,8 +124,26 @@ internal sealed class IpAllocationEngine
     {
         var now = _time.GetUtcNow();
         var expires = request.Expires ?? (_options.DefaultAssignmentDuration is { } d ? now + d : null);
+        var allocation = await _store.WriteAsync(unit, request.DomainId, ip, expires, cancellationToken).ConfigureAwait(false);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string from = ip.Status.ToDatabaseValue(), to = allocation.Ip.Status.ToDatabaseValue();
+            IpAllocationLog.Allocated(_logger, request.DomainId, ip.Id, allocation.Assignment.Id, from, to, allocation.Ip.AssignedCount);
+        }
+
+        return allocation;
+    }
+
+    /// <summary>The allocation's writes through the unit's repositories, statement by statement (any store).</summary>
+    internal static async Task<IpAllocation> WriteThroughRepositoriesAsync(
+        IInfraUnitOfWork unit,
+        DomainId domainId,
+        SmtpIpAddress ip,
+        DateTimeOffset? expires,
+        CancellationToken cancellationToken)
+    {
         var added = await unit.DomainIpAssignments.AddAsync(
-                new DomainIpAssignment { DomainId = request.DomainId, SmtpIpAddressId = ip.Id, Expires = expires },
+                new DomainIpAssignment { DomainId = domainId, SmtpIpAddressId = ip.Id, Expires = expires },
                 cancellationToken)
             .ConfigureAwait(false);
         var assignment = await unit.DomainIpAssignments.ChangeStatusAsync(
@@ -123,11 +155,6 @@ internal sealed class IpAllocationEngine
         var after = counted.Status is SmtpIpAddressStatus.Available or SmtpIpAddressStatus.Warmed
             ? await unit.SmtpIpAddresses.ChangeStatusAsync(counted, SmtpIpAddressStatus.Assigned, cancellationToken).ConfigureAwait(false)
             : counted;
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            string from = ip.Status.ToDatabaseValue(), to = after.Status.ToDatabaseValue();
-            IpAllocationLog.Allocated(_logger, request.DomainId, ip.Id, assignment.Id, from, to, after.AssignedCount);
-        }
         return new IpAllocation(assignment, after, ip.Status);
     }
 

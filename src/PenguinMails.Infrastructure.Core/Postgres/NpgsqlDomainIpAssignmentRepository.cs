@@ -274,22 +274,25 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
     private static Task<DomainIpAssignment?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-    internal static DomainIpAssignment Read(NpgsqlDataReader r)
+    internal static DomainIpAssignment Read(NpgsqlDataReader r) => Read(r, 0);
+
+    /// <summary>Reads a row whose columns start at ordinal <paramref name="at"/> (a joined result).</summary>
+    internal static DomainIpAssignment Read(NpgsqlDataReader r, int at)
     {
-        var id = r.GetGuid(0);
+        var id = r.GetGuid(at);
         var key = new RowKey(id);
         return new DomainIpAssignment
         {
             Id = new DomainIpAssignmentId(id),
-            DomainId = r.UuidOrNull(1) is { } d ? new DomainId(d) : null,
-            SmtpIpAddressId = r.UuidOrNull(2) is { } ip ? new SmtpIpAddressId(ip) : null,
-            Status = DomainIpAssignmentStatusExtensions.Map.FromDb(r.TextOrNull(3), key),
-            Assigned = r.RequiredTimestamp(4, DomainIpAssignment.TableName, key),
-            Expires = r.TimestampOrNull(5),
-            WarmupState = WarmupStateExtensions.FromDatabaseValue(r.TextOrNull(6), key),
-            LastSent = r.TimestampOrNull(7),
-            Created = r.RequiredTimestamp(8, DomainIpAssignment.TableName, key),
-            Updated = r.RequiredTimestamp(9, DomainIpAssignment.TableName, key),
+            DomainId = r.UuidOrNull(at + 1) is { } d ? new DomainId(d) : null,
+            SmtpIpAddressId = r.UuidOrNull(at + 2) is { } ip ? new SmtpIpAddressId(ip) : null,
+            Status = DomainIpAssignmentStatusExtensions.Map.FromDb(r.TextOrNull(at + 3), key),
+            Assigned = r.RequiredTimestamp(at + 4, DomainIpAssignment.TableName, key),
+            Expires = r.TimestampOrNull(at + 5),
+            WarmupState = WarmupStateExtensions.FromDatabaseValue(r.TextOrNull(at + 6), key),
+            LastSent = r.TimestampOrNull(at + 7),
+            Created = r.RequiredTimestamp(at + 8, DomainIpAssignment.TableName, key),
+            Updated = r.RequiredTimestamp(at + 9, DomainIpAssignment.TableName, key),
         };
     }
 }

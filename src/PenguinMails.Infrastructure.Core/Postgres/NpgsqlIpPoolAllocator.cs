@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
@@ -12,7 +15,10 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// The PostgreSQL <see cref="IIpPoolAllocator"/>: one read-committed transaction per allocation; the domain is
 /// serialized with a transaction-level advisory lock, the chosen IP row is locked with <c>FOR UPDATE SKIP LOCKED</c>
 /// (so concurrent allocations never wait on each other's IPs, they take the next one), then the assignment is inserted,
-/// <c>assigned_count</c> incremented and the IP's status moved, all through the package's repositories.
+/// <c>assigned_count</c> incremented and the IP's status moved in one statement. The IP is chosen by one ranked statement
+/// that applies <see cref="IpAllocationPolicy"/> in SQL (same eligibility, same order) and, with the default
+/// <see cref="IpAllocationOptions.StatusPreference"/>, is served by the index <c>ix_smtp_ip_addresses_allocation_rank</c>:
+/// it reads the few rows ahead of the one it locks, not the fleet.
 /// </summary>
 public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
 {
@@ -35,15 +41,24 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
         + "LEFT JOIN $(schema).vps_instances v ON v.id = ip.vps_instance_id "
         + "WHERE a.domain_id = $1 AND a.status IS DISTINCT FROM $2";
 
-    // Rows are locked in the policy's order; a row another transaction holds is skipped, and a row changed since the
-    // candidates were read is re-checked on its newest version (status, capacity, VPS) before it is locked.
-    private const string LockSql =
-        "SELECT ip.id, ip.vps_instance_id, ip.ip_address, ip.status, ip.reputation_state, ip.approximate_cost, ip.last_reputation_check, "
-        + "ip.assigned_count, ip.provider_blacklist_status, ip.created, ip.updated "
-        + "FROM unnest($1::uuid[]) WITH ORDINALITY AS c(id, ord) JOIN $(schema).smtp_ip_addresses ip ON ip.id = c.id "
-        + "WHERE ip.status = ANY($2) AND COALESCE(ip.assigned_count, 0) < $3 "
-        + "AND (NOT $4 OR EXISTS (SELECT 1 FROM $(schema).vps_instances v WHERE v.id = ip.vps_instance_id AND v.status = $5)) "
-        + "ORDER BY c.ord LIMIT 1 FOR UPDATE OF ip SKIP LOCKED";
+    private const string IpColumns =
+        "ip.id, ip.vps_instance_id, ip.ip_address, ip.status, ip.reputation_state, ip.approximate_cost, ip.last_reputation_check, "
+        + "ip.assigned_count, ip.provider_blacklist_status, ip.created, ip.updated";
+
+    private const string AssignmentColumns = "id, domain_id, smtp_ip_address_id, status, assigned, expires, warmup_state, last_sent, created, updated";
+
+    // The allocation's writes in one statement, with the values the statement-by-statement path gives: the IP's count
+    // plus one (its status to 'assigned' from 'available' or 'warmed', one microsecond later, as a second update would
+    // stamp it), and the assignment inserted in its final status only when the IP row was updated.
+    private const string WriteSql =
+        "WITH u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = COALESCE(ip.assigned_count, 0) + 1, "
+        + "status = CASE WHEN ip.status IN ('available', 'warmed') THEN 'assigned' ELSE ip.status END, "
+        + "updated = GREATEST($9, ip.updated + interval '1 microsecond') "
+        + "+ CASE WHEN ip.status IN ('available', 'warmed') THEN interval '1 microsecond' ELSE interval '0' END "
+        + "WHERE ip.id = $3 AND COALESCE(ip.assigned_count, 0) < 2147483647 RETURNING " + IpColumns + "), "
+        + "a AS (INSERT INTO $(schema).domain_ip_assignments (" + AssignmentColumns + ") "
+        + "SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $9 + interval '1 microsecond' FROM u RETURNING " + AssignmentColumns + ") "
+        + "SELECT a.*, u.* FROM a CROSS JOIN u";
 
     private readonly IpAllocationEngine _engine;
 
@@ -64,8 +79,8 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         var time = timeProvider ?? TimeProvider.System;
-        var store = new Store(new NpgsqlInfraUnitOfWorkFactory(dataSource, schema, time), SchemaName.Validate(schema));
-        _engine = new IpAllocationEngine(store, options ?? new IpAllocationOptions(), time, logger);
+        options ??= new IpAllocationOptions();
+        _engine = new IpAllocationEngine(new Store(new NpgsqlInfraUnitOfWorkFactory(dataSource, schema, time), SchemaName.Validate(schema), options, time), options, time, logger);
     }
 
     /// <inheritdoc />
@@ -91,11 +106,94 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
         return parts[0] ^ parts[1] ^ parts[2] ^ parts[3];
     }
 
-    private sealed class Store(NpgsqlInfraUnitOfWorkFactory factory, string schema) : IIpAllocationStore
+    /// <summary>
+    /// The ranked pick: <see cref="IpAllocationPolicy"/> as one statement. The order is the policy's
+    /// (<see cref="IpAllocationPolicy.Compare"/>): the domain's holdings on the IP's VPS, then in its region, then the
+    /// status's place in <see cref="IpAllocationOptions.StatusPreference"/>, the reputation rank, the assigned count and
+    /// the id. Because a domain holds few IPs, nearly every candidate has no holding on its VPS or in its region, so the
+    /// first branch looks only at those, in the order of the last four keys, which the allocation index serves; the second
+    /// branch, with the full order sorted, runs only when the first finds nothing (every unheld VPS and region exhausted or
+    /// locked). Rows another transaction holds are skipped (<c>SKIP LOCKED</c>).
+    /// </summary>
+    /// <remarks>
+    /// The rank expressions are written out from constants (the status and reputation values of the enums, in the order
+    /// the options give), never from input, so the statement text equals the index's expressions and the planner can use
+    /// it; everything that varies per call is a parameter.
+    /// </remarks>
+    internal static string PickSql(IpAllocationOptions options)
+    {
+        var rank = new List<string>();
+        if (options.StatusPreference.Count > 0)
+        {
+            var statusRank = new StringBuilder("CASE ip.status");
+            for (var i = 0; i < options.StatusPreference.Count; i++)
+            {
+                statusRank.Append(CultureInfo.InvariantCulture, $" WHEN '{options.StatusPreference[i].ToDatabaseValue()}' THEN {i}");
+            }
+
+            rank.Add(statusRank.Append(CultureInfo.InvariantCulture, $" ELSE {options.StatusPreference.Count} END").ToString());
+        }
+
+        if (options.PreferGoodReputation)
+        {
+            rank.Add(ReputationRankSql);
+        }
+
+        rank.Add("COALESCE(ip.assigned_count, 0)");
+        rank.Add("ip.id");
+
+        var from = options.RequireActiveVps
+            ? "FROM $(schema).smtp_ip_addresses ip JOIN $(schema).vps_instances v ON v.id = ip.vps_instance_id AND v.status = 'active' "
+            : "FROM $(schema).smtp_ip_addresses ip LEFT JOIN $(schema).vps_instances v ON v.id = ip.vps_instance_id ";
+        var eligible =
+            "WHERE ip.status IN (" + string.Join(", ", AssignableStatuses.Select(v => "'" + v + "'")) + ") "
+            + "AND COALESCE(ip.assigned_count, 0) < $2 "
+            + "AND NOT (ip.id = ANY($3)) AND ($4::uuid[] IS NULL OR ip.id = ANY($4)) "
+            + "AND (ip.vps_instance_id IS NULL OR NOT (ip.vps_instance_id = ANY($5))) "
+            + "AND (ip.reputation_state IS NULL OR NOT (ip.reputation_state = ANY($6))) "
+            + "AND NOT (ip.id = ANY(ARRAY(SELECT h.ip_id FROM h))) ";
+        var holdings =
+            "WITH h AS MATERIALIZED (SELECT a.smtp_ip_address_id AS ip_id, hip.vps_instance_id AS vps_id, hv.region "
+            + "FROM $(schema).domain_ip_assignments a JOIN $(schema).smtp_ip_addresses hip ON hip.id = a.smtp_ip_address_id "
+            + "LEFT JOIN $(schema).vps_instances hv ON hv.id = hip.vps_instance_id "
+            + "WHERE a.domain_id = $1 AND a.status IS DISTINCT FROM 'expired') ";
+        const string Lock = " LIMIT 1 FOR UPDATE OF ip SKIP LOCKED";
+        var select = "SELECT " + IpColumns + " " + from + eligible;
+        if (!options.SpreadAcrossVpsInstances && !options.SpreadAcrossRegions)
+        {
+            return holdings + select + "ORDER BY " + string.Join(", ", rank) + Lock;
+        }
+
+        var unheld = new StringBuilder();
+        var spread = new List<string>();
+        if (options.SpreadAcrossVpsInstances)
+        {
+            unheld.Append("AND (ip.vps_instance_id IS NULL OR NOT (ip.vps_instance_id = ANY(ARRAY(SELECT h.vps_id FROM h WHERE h.vps_id IS NOT NULL)))) ");
+            spread.Add("(SELECT count(*) FROM h WHERE h.vps_id = ip.vps_instance_id)");
+        }
+
+        if (options.SpreadAcrossRegions)
+        {
+            unheld.Append("AND (v.region IS NULL OR NOT (v.region = ANY(ARRAY(SELECT h.region FROM h WHERE h.region IS NOT NULL)))) ");
+            spread.Add("(SELECT count(*) FROM h WHERE h.region = v.region)");
+        }
+
+        // Each branch is a derived table (a locking clause may not sit in a UNION arm itself); the Append runs the
+        // second branch only when the first returned no row.
+        return holdings
+            + "SELECT * FROM (SELECT * FROM (" + select + unheld + "ORDER BY " + string.Join(", ", rank) + Lock + ") unheld "
+            + "UNION ALL SELECT * FROM (" + select + "ORDER BY " + string.Join(", ", spread.Concat(rank)) + Lock + ") spread) pick LIMIT 1";
+    }
+
+    /// <summary>The reputation rank of <see cref="IpAllocationPolicy.ReputationRank"/>: good, fair, none, poor, critical.</summary>
+    internal const string ReputationRankSql = "CASE ip.reputation_state WHEN 'good' THEN 0 WHEN 'fair' THEN 1 WHEN 'poor' THEN 3 WHEN 'critical' THEN 4 ELSE 2 END";
+
+    private sealed class Store(NpgsqlInfraUnitOfWorkFactory factory, string schema, IpAllocationOptions options, TimeProvider time) : IIpAllocationStore
     {
         private readonly string _loadIps = SchemaName.Render(LoadIpsSql, schema);
         private readonly string _loadHoldings = SchemaName.Render(LoadHoldingsSql, schema);
-        private readonly string _lock = SchemaName.Render(LockSql, schema);
+        private readonly string _pick = SchemaName.Render(PickSql(options), schema);
+        private readonly string _write = SchemaName.Render(WriteSql, schema);
 
         public IInfraUnitOfWorkFactory UnitOfWork => factory;
 
@@ -141,22 +239,82 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
             return (rows, holdings);
         }
 
-        public Task<SmtpIpAddress?> TryLockAsync(IInfraUnitOfWork unitOfWork, IReadOnlyList<SmtpIpAddressId> ranked, IpAllocationOptions options, CancellationToken cancellationToken) =>
+        public Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken) =>
             Executor(unitOfWork).ExecuteAsync(
                 nameof(SmtpIpAddress),
-                "ip pool lock",
-                _lock,
-                (ids: ranked.Select(i => i.Value).ToArray(), max: options.MaxAssignmentsPerIp, active: options.RequireActiveVps),
+                "ip pool pick",
+                _pick,
+                (request, options),
                 static (p, s) =>
                 {
-                    p.Add(new NpgsqlParameter<Guid[]> { TypedValue = s.ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-                    p.Add(new NpgsqlParameter<string[]> { TypedValue = AssignableStatuses, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                    p.Int(s.max);
-                    p.Bool(s.active);
-                    p.Text(VpsInstanceStatus.Active.ToDatabaseValue());
+                    p.Uuid(s.request.DomainId.Value);
+                    p.Int(s.options.MaxAssignmentsPerIp);
+                    p.Add(UuidArray(s.request.ExcludeIps?.Select(i => i.Value) ?? []));
+                    p.Add(UuidArray(s.request.OnlyIps?.Select(i => i.Value)));
+                    p.Add(UuidArray(s.request.ExcludeVpsInstances?.Select(v => v.Value) ?? []));
+                    p.Add(new NpgsqlParameter<string[]>
+                    {
+                        TypedValue = [.. s.options.ExcludedReputationStates.Select(r => r.ToDatabaseValue())],
+                        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+                    });
                 },
                 static (r, _, ct) => PgReads.OneAsync(r, NpgsqlSmtpIpAddressRepository.Read, ct),
                 cancellationToken);
+
+        public async Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken)
+        {
+            var db = Executor(unitOfWork);
+            var now = StoreClock.Now(time);
+            var row = DomainIpAssignmentRules.PrepareInsert(
+                new DomainIpAssignment { DomainId = domainId, SmtpIpAddressId = ip.Id, Expires = expires },
+                now);
+            var status = ip.Status == SmtpIpAddressStatus.Warming ? DomainIpAssignmentStatus.Warming : DomainIpAssignmentStatus.Active;
+            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, status);
+            var written = await db.ExecuteAsync(
+                    nameof(DomainIpAssignment),
+                    row.Id,
+                    _write,
+                    (row, status),
+                    static (p, s) =>
+                    {
+                        var v = s.row;
+                        p.Uuid(v.Id.Value);
+                        p.Uuid(v.DomainId?.Value);
+                        p.Uuid(v.SmtpIpAddressId?.Value);
+                        p.Text(s.status.ToDatabaseValue());
+                        p.TimestampTz(v.Assigned);
+                        p.TimestampTz(v.Expires);
+                        p.Text(v.WarmupState.ToDatabaseValue());
+                        p.TimestampTz(v.LastSent);
+                        p.TimestampTz(v.Created);
+                    },
+                    static async (r, _, ct) => await r.ReadAsync(ct).ConfigureAwait(false)
+                        ? (NpgsqlDomainIpAssignmentRepository.Read(r, 0), NpgsqlSmtpIpAddressRepository.Read(r, 10))
+                        : ((DomainIpAssignment, SmtpIpAddress)?)null,
+                    cancellationToken)
+                .ConfigureAwait(false);
+            if (written is not { } w)
+            {
+                // The IP row is locked by this transaction, so only its count can have stopped the update.
+                var actual = await unitOfWork.SmtpIpAddresses.GetAsync(ip.Id, cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntityNotFoundException(nameof(SmtpIpAddress), ip.Id.ToString());
+                throw (Exception?)SmtpIpAddressRules.AssignedCountError(actual.AssignedCount, 1)
+                    ?? new ConcurrencyConflictException(nameof(SmtpIpAddress), ip.Id.ToString(), "assigned_count changed while it was adjusted", isTransient: true);
+            }
+
+            InfraTelemetry.StatusChanged(row.Status, w.Item1.Status);
+            if (w.Item2.Status != ip.Status)
+            {
+                InfraTelemetry.StatusChanged(ip.Status, w.Item2.Status);
+            }
+
+            return new IpAllocation(w.Item1, w.Item2, ip.Status);
+        }
+
+        private static NpgsqlParameter UuidArray(IEnumerable<Guid>? values) =>
+            values is null
+                ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid }
+                : new NpgsqlParameter<Guid[]> { TypedValue = [.. values], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid };
 
         private PgExecutor Executor(IInfraUnitOfWork unitOfWork)
         {

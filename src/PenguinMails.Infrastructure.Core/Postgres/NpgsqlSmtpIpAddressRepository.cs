@@ -344,23 +344,26 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     private static Task<SmtpIpAddress?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);
 
-    internal static SmtpIpAddress Read(NpgsqlDataReader r)
+    internal static SmtpIpAddress Read(NpgsqlDataReader r) => Read(r, 0);
+
+    /// <summary>Reads a row whose columns start at ordinal <paramref name="at"/> (a joined result).</summary>
+    internal static SmtpIpAddress Read(NpgsqlDataReader r, int at)
     {
-        var id = r.GetGuid(0);
+        var id = r.GetGuid(at);
         var key = new RowKey(id);
         return new SmtpIpAddress
         {
             Id = new SmtpIpAddressId(id),
-            VpsInstanceId = r.UuidOrNull(1) is { } vps ? new VpsInstanceId(vps) : null,
-            IpAddress = r.TextOrNull(2) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "ip_address", null, key.ToString()),
-            Status = SmtpIpAddressStatusExtensions.Map.FromDb(r.TextOrNull(3), key),
-            ReputationState = r.TextOrNull(4) is { } rs ? ReputationStateExtensions.Map.FromDb(rs, key) : null,
-            ApproximateCost = r.DecimalOrNull(5),
-            LastReputationCheck = r.TimestampOrNull(6),
-            AssignedCount = r.IntOrNull(7) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "assigned_count", null, key.ToString()),
-            ProviderBlacklistStatus = r.TextOrNull(8) is { } json ? ReadBlacklistStatus(json, key) : null,
-            Created = r.RequiredTimestamp(9, SmtpIpAddress.TableName, key),
-            Updated = r.RequiredTimestamp(10, SmtpIpAddress.TableName, key),
+            VpsInstanceId = r.UuidOrNull(at + 1) is { } vps ? new VpsInstanceId(vps) : null,
+            IpAddress = r.TextOrNull(at + 2) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "ip_address", null, key.ToString()),
+            Status = SmtpIpAddressStatusExtensions.Map.FromDb(r.TextOrNull(at + 3), key),
+            ReputationState = r.TextOrNull(at + 4) is { } rs ? ReputationStateExtensions.Map.FromDb(rs, key) : null,
+            ApproximateCost = r.DecimalOrNull(at + 5),
+            LastReputationCheck = r.TimestampOrNull(at + 6),
+            AssignedCount = r.IntOrNull(at + 7) ?? throw new UnknownDatabaseValueException(SmtpIpAddress.TableName, "assigned_count", null, key.ToString()),
+            ProviderBlacklistStatus = r.TextOrNull(at + 8) is { } json ? ReadBlacklistStatus(json, key) : null,
+            Created = r.RequiredTimestamp(at + 9, SmtpIpAddress.TableName, key),
+            Updated = r.RequiredTimestamp(at + 10, SmtpIpAddress.TableName, key),
         };
     }
 

@@ -23,6 +23,7 @@ public sealed class SchemaMigrationsTests
         [7] = "95775579e15093fecd29f1fc006d47d84162ff0654fa23b86fb7603d1677da45",
         [8] = "367b5a66957820aaa9eb7cd6c6f890498e0b5a27035a6d7ab48e7537d48172b0",
         [9] = "5a735e83af56854149e64e74ad38792fe44f63a5f945be5e6f4d2d43698ef1ce",
+        [10] = "4bcdb3c668fc985a7fabb5282ce773d274960248b03dabeaa8d1a0ece434ed51",
     };
 
     [Fact]

@@ -38,6 +38,10 @@ internal sealed class V0008CreateRolloutBucketFunction(string schema) : PackageM
 [Migration(9, "create_change_notifications")]
 internal sealed class V0009CreateChangeNotifications(string schema) : PackageMigration(schema);
 
+/// <summary>Version 10: <c>0010_create_ip_pool_indexes</c>.</summary>
+[Migration(10, "create_ip_pool_indexes")]
+internal sealed class V0010CreateIpPoolIndexes(string schema) : PackageMigration(schema);
+
 /// <summary>Every version of the package as a FluentMigrator migration, ascending.</summary>
 internal static class PackageMigrations
 {
@@ -55,5 +59,6 @@ internal static class PackageMigrations
         new V0007SeedWellKnownPermissions(schema),
         new V0008CreateRolloutBucketFunction(schema),
         new V0009CreateChangeNotifications(schema),
+        new V0010CreateIpPoolIndexes(schema),
     ];
 }
