@@ -15,11 +15,11 @@ public enum IpRotationOutcome
     /// <summary>Not expired: it is the domain's last in-force IP and no replacement fits (see <see cref="IpRotationMove.NoReplacementReason"/>).</summary>
     KeptNoReplacement = 3,
 
-    /// <summary>Skipped: by the time it was locked it was already expired, gone, or no longer due (another rotation ran).</summary>
+    /// <summary>
+    /// Skipped: by the time it was expired it was already expired, gone, or no longer due. The package's stores lock the
+    /// batch's rows first, so only an allocator of another store reports it.
+    /// </summary>
     AlreadyHandled = 4,
-
-    /// <summary>Skipped: a concurrent writer changed it; nothing was written, the next rotation sees it again.</summary>
-    Conflict = 5,
 }
 
 /// <summary>One due assignment and what happened to it.</summary>
@@ -60,8 +60,8 @@ public sealed record IpRotationResult(DateTimeOffset At, IReadOnlyList<IpRotatio
     /// <summary>How many were kept because they were a domain's last IP and nothing could replace them.</summary>
     public int KeptCount => Moves.Count(m => m.Outcome == IpRotationOutcome.KeptNoReplacement);
 
-    /// <summary>How many were skipped (already handled, or a concurrent change).</summary>
-    public int SkippedCount => Moves.Count(m => m.Outcome is IpRotationOutcome.AlreadyHandled or IpRotationOutcome.Conflict);
+    /// <summary>How many were skipped (already handled).</summary>
+    public int SkippedCount => Moves.Count(m => m.Outcome == IpRotationOutcome.AlreadyHandled);
 
     /// <summary>The IPs that went back from <c>assigned</c> to <c>available</c>.</summary>
     public IReadOnlyList<SmtpIpAddressId> IpsReturnedToAvailable =>

@@ -8,18 +8,24 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>
-/// Rotation by expiry, the same on every store: finds the assignments whose <c>expires</c> has passed and, for each in a
-/// transaction of its own, locks the domain (<see cref="IIpPoolAllocator.LockDomainAsync"/>), re-reads the assignment,
-/// allocates a replacement first when it is the domain's last in-force IP, then expires it (compare-and-set),
-/// decrements the IP's <c>assigned_count</c> and returns an <c>assigned</c> IP left without assignments to
-/// <c>available</c>.
+/// Rotation by expiry, the same on every store: one call handles one batch of due assignments (whose <c>expires</c> has
+/// passed), earliest first, in one transaction. It locks the batch's rows (on PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>,
+/// so two rotations running at once take different rows) and its domains
+/// (<see cref="IIpPoolAllocator.LockDomainAsync"/>), then, assignment by assignment, allocates a replacement first when
+/// it is the domain's last assignment in force, and expires it, decrementing the IP's <c>assigned_count</c> and
+/// returning an <c>assigned</c> IP left without assignments to <c>available</c>. On PostgreSQL the batch costs a few
+/// set-based statements plus one statement per expiry and two per replacement, and reads no more of the fleet than the
+/// allocation's ranked pick does.
 /// </summary>
+/// <remarks>
+/// A batch commits or rolls back as a whole: an error in the middle (a lost connection, a deadlock reported by the
+/// server) leaves every assignment of the batch as it was, and the exception reaches the caller, who may call again.
+/// An assignment that changed between the read and the expiry (possible only with an allocator of another store,
+/// without row locks) is reported as <see cref="IpRotationOutcome.AlreadyHandled"/>.
+/// </remarks>
 public sealed class IpRotationService : IIpRotationService
 {
     internal const string RotateSpan = "IpPool rotate";
-
-    private static readonly DomainIpAssignmentStatus[] NotExpired =
-        [DomainIpAssignmentStatus.Scheduled, DomainIpAssignmentStatus.Warming, DomainIpAssignmentStatus.Active];
 
     private readonly IIpPoolAllocator _allocator;
     private readonly IpRotationOptions _options;
@@ -45,11 +51,38 @@ public sealed class IpRotationService : IIpRotationService
     {
         using var activity = InfraTelemetry.Source.HasListeners() ? InfraTelemetry.Source.StartActivity(RotateSpan, ActivityKind.Internal) : null;
         var now = StoreClock.Now(_time);
-        var (due, hasMore) = await FindDueAsync(now, cancellationToken).ConfigureAwait(false);
-        var moves = new List<IpRotationMove>(due.Count);
-        foreach (var assignment in due)
+        var store = (_allocator as IIpRotationStoreSource)?.RotationStore ?? new RepositoryRotationStore(_allocator);
+        var moves = new List<IpRotationMove>();
+        var logs = new List<Action>();
+        bool hasMore;
+        var unit = await _allocator.UnitOfWork.BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using (unit.ConfigureAwait(false))
         {
-            moves.Add(await RotateOneAsync(assignment, now, cancellationToken).ConfigureAwait(false));
+            // "Passed" is expires <= now; timestamps are stored to the microsecond, so that is expires < now + 1 µs.
+            var due = await store.LockDueAsync(unit, now + StoreClock.Tick, _options.BatchSize + 1, cancellationToken).ConfigureAwait(false);
+            hasMore = due.Count > _options.BatchSize;
+            if (hasMore)
+            {
+                due.RemoveRange(_options.BatchSize, due.Count - _options.BatchSize);
+            }
+
+            var domains = due.Where(a => a.DomainId is not null).Select(a => a.DomainId!.Value).Distinct().ToList();
+            await store.LockDomainsAsync(unit, domains, cancellationToken).ConfigureAwait(false);
+            var inForce = _options.ReplaceLastActiveAssignment
+                ? await store.DomainsInForceAsync(unit, domains, now, cancellationToken).ConfigureAwait(false)
+                : [];
+            foreach (var current in due)
+            {
+                moves.Add(await RotateOneAsync(store, unit, current, now, inForce, logs, cancellationToken).ConfigureAwait(false));
+            }
+
+            await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Logged once committed: a rolled-back batch expired nothing.
+        foreach (var log in logs)
+        {
+            log();
         }
 
         var result = new IpRotationResult(now, moves, hasMore);
@@ -57,113 +90,62 @@ public sealed class IpRotationService : IIpRotationService
         return result;
     }
 
-    private async Task<(List<DomainIpAssignment> Due, bool HasMore)> FindDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IpRotationMove> RotateOneAsync(
+        IIpRotationStore store,
+        IInfraUnitOfWork unit,
+        DomainIpAssignment current,
+        DateTimeOffset now,
+        HashSet<DomainId> inForce,
+        List<Action> logs,
+        CancellationToken cancellationToken)
     {
-        // "Passed" is expires <= now; timestamps are stored to the microsecond, so that is expires < now + 1 µs.
-        var before = now + StoreClock.Tick;
-        var due = new List<DomainIpAssignment>();
-        var unit = await _allocator.UnitOfWork.BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using (unit.ConfigureAwait(false))
+        IpAllocation? replacement = null;
+        if (_options.ReplaceLastActiveAssignment
+            && current.DomainId is { } domain
+            && current.Status is DomainIpAssignmentStatus.Active or DomainIpAssignmentStatus.Warming
+            && !inForce.Contains(domain))
         {
-            foreach (var status in NotExpired)
+            try
             {
-                PageRequest? page = PageRequest.First with { Limit = Math.Min(PageRequest.MaxLimit, _options.BatchSize + 1) };
-                var taken = 0;
-                while (page is not null && taken <= _options.BatchSize)
-                {
-                    var result = await unit.DomainIpAssignments.ListAsync(new DomainIpAssignmentFilter(Status: status, ExpiringBefore: before), page, cancellationToken)
-                        .ConfigureAwait(false);
-                    due.AddRange(result.Items);
-                    taken += result.Items.Count;
-                    page = result.ContinuationToken is { } token ? page with { ContinuationToken = token } : null;
-                }
+                // The domain still holds the due IP here, so the allocator never gives it back.
+                replacement = await _allocator.AllocateAsync(
+                        unit,
+                        new IpAllocationRequest(domain) { Expires = _options.ReplacementDuration is { } d ? now + d : null },
+                        cancellationToken)
+                    .ConfigureAwait(false);
+                inForce.Add(domain);
             }
-
-            await unit.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        due.Sort(static (a, b) =>
-        {
-            var c = Nullable.Compare(a.Expires, b.Expires);
-            return c != 0 ? c : ContinuationToken.CompareUuid(a.Id.Value, b.Id.Value);
-        });
-        var hasMore = due.Count > _options.BatchSize;
-        return (hasMore ? due[.._options.BatchSize] : due, hasMore);
-    }
-
-    private async Task<IpRotationMove> RotateOneAsync(DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var unit = await _allocator.UnitOfWork.BeginAsync(cancellationToken).ConfigureAwait(false);
-            await using (unit.ConfigureAwait(false))
+            catch (IpPoolExhaustedException ex)
             {
-                if (due.DomainId is { } lockDomain)
-                {
-                    await _allocator.LockDomainAsync(unit, lockDomain, cancellationToken).ConfigureAwait(false);
-                }
-
-                var current = await unit.DomainIpAssignments.GetAsync(due.Id, cancellationToken).ConfigureAwait(false);
-                if (current is null || current.Status == DomainIpAssignmentStatus.Expired || current.Expires is not { } expires || expires > now)
-                {
-                    IpAllocationLog.RotationSkipped(_logger, due.Id, "already expired, deleted or no longer due");
-                    return new IpRotationMove(due.Id, due.DomainId, due.SmtpIpAddressId, IpRotationOutcome.AlreadyHandled);
-                }
-
-                IpAllocation? replacement = null;
-                if (_options.ReplaceLastActiveAssignment
-                    && current.DomainId is { } domain
-                    && current.Status is DomainIpAssignmentStatus.Active or DomainIpAssignmentStatus.Warming
-                    && !await HasOtherInForceAsync(unit, current, now, cancellationToken).ConfigureAwait(false))
-                {
-                    try
-                    {
-                        // The domain still holds the due IP here, so the allocator never gives it back.
-                        replacement = await _allocator.AllocateAsync(
-                                unit,
-                                new IpAllocationRequest(domain) { Expires = _options.ReplacementDuration is { } d ? now + d : null },
-                                cancellationToken)
-                            .ConfigureAwait(false);
-                    }
-                    catch (IpPoolExhaustedException ex)
-                    {
-                        IpAllocationLog.Kept(_logger, current.Id, current.DomainId, ex.Reason);
-                        return new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.KeptNoReplacement, NoReplacementReason: ex.Reason);
-                    }
-                }
-
-                var (before, after) = await IpAllocationReads.ExpireAndReleaseAsync(unit, current, cancellationToken).ConfigureAwait(false);
-                await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (_logger.IsEnabled(LogLevel.Information))
-                {
-                    string from = before?.ToDatabaseValue() ?? "-", to = after?.ToDatabaseValue() ?? "-";
-                    IpAllocationLog.Expired(_logger, current.Id, current.DomainId, current.SmtpIpAddressId, from, to);
-                    if (replacement is not null)
-                    {
-                        IpAllocationLog.Replaced(_logger, current.DomainId, current.SmtpIpAddressId, replacement.Ip.Id, replacement.Assignment.Id);
-                    }
-                }
-
-                return new IpRotationMove(
-                    current.Id,
-                    current.DomainId,
-                    current.SmtpIpAddressId,
-                    replacement is null ? IpRotationOutcome.Expired : IpRotationOutcome.Replaced,
-                    before,
-                    after,
-                    replacement);
+                logs.Add(() => IpAllocationLog.Kept(_logger, current.Id, current.DomainId, ex.Reason));
+                return new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.KeptNoReplacement, NoReplacementReason: ex.Reason);
             }
         }
-        catch (ConcurrencyConflictException ex)
-        {
-            IpAllocationLog.RotationSkipped(_logger, due.Id, ex.Reason);
-            return new IpRotationMove(due.Id, due.DomainId, due.SmtpIpAddressId, IpRotationOutcome.Conflict);
-        }
-    }
 
-    private static async Task<bool> HasOtherInForceAsync(IInfraUnitOfWork unit, DomainIpAssignment current, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var all = await IpAllocationReads.AssignmentsAsync(unit, new DomainIpAssignmentFilter(DomainId: current.DomainId), cancellationToken).ConfigureAwait(false);
-        return all.Any(a => a.Id != current.Id && a.IsInForceAt(now));
+        var release = await store.ExpireAndReleaseAsync(unit, current, now, cancellationToken).ConfigureAwait(false);
+        if (!release.Expired)
+        {
+            logs.Add(() => IpAllocationLog.RotationSkipped(_logger, current.Id, "already expired, deleted or no longer due"));
+            return new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.AlreadyHandled);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string from = release.Before?.ToDatabaseValue() ?? "-", to = release.After?.ToDatabaseValue() ?? "-";
+            logs.Add(() => IpAllocationLog.Expired(_logger, current.Id, current.DomainId, current.SmtpIpAddressId, from, to));
+            if (replacement is { } r)
+            {
+                logs.Add(() => IpAllocationLog.Replaced(_logger, current.DomainId, current.SmtpIpAddressId, r.Ip.Id, r.Assignment.Id));
+            }
+        }
+
+        return new IpRotationMove(
+            current.Id,
+            current.DomainId,
+            current.SmtpIpAddressId,
+            replacement is null ? IpRotationOutcome.Expired : IpRotationOutcome.Replaced,
+            release.Before,
+            release.After,
+            replacement);
     }
 }

@@ -20,7 +20,7 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// <see cref="IpAllocationOptions.StatusPreference"/>, is served by the index <c>ix_smtp_ip_addresses_allocation_rank</c>:
 /// it reads the few rows ahead of the one it locks, not the fleet.
 /// </summary>
-public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
+public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSource
 {
     /// <summary>The first key of the advisory lock that serializes one domain's pool operations ("PMIP").</summary>
     internal const int DomainLockClass = 0x504D4950;
@@ -40,6 +40,37 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
         + "JOIN $(schema).smtp_ip_addresses ip ON ip.id = a.smtp_ip_address_id "
         + "LEFT JOIN $(schema).vps_instances v ON v.id = ip.vps_instance_id "
         + "WHERE a.domain_id = $1 AND a.status IS DISTINCT FROM $2";
+
+    private const string DueSql =
+        "SELECT " + AssignmentColumns + " FROM $(schema).domain_ip_assignments "
+        + "WHERE status IN ('scheduled', 'warming', 'active') AND expires IS NOT NULL AND expires < $1 "
+        + "ORDER BY expires, id LIMIT $2 FOR UPDATE SKIP LOCKED";
+
+    // The batch's IPs are locked in id order before any of them is updated, so two batches sharing IPs wait for each
+    // other instead of deadlocking.
+    private const string LockIpsSql = "SELECT id FROM $(schema).smtp_ip_addresses WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+
+    private const string LockDomainsSql =
+        "SELECT pg_advisory_xact_lock($1, k) FROM (SELECT DISTINCT unnest($2::int[]) AS k ORDER BY k) AS keys";
+
+    private const string InForceSql =
+        "SELECT DISTINCT domain_id FROM $(schema).domain_ip_assignments "
+        + "WHERE domain_id = ANY($1) AND status IN ('active', 'warming') AND (expires IS NULL OR expires > $2)";
+
+    // One expiry and its IP's release in one statement, with the values of the statement-by-statement path: the
+    // assignment expired (expires becomes now when later), the IP's count minus one when positive, an 'assigned' IP
+    // left without assignments back to 'available' (one microsecond later, as a second update would stamp it).
+    private const string ExpireSql =
+        "WITH e AS (UPDATE $(schema).domain_ip_assignments SET status = 'expired', "
+        + "expires = CASE WHEN expires IS NULL OR expires > $2 THEN $2 ELSE expires END, "
+        + "updated = GREATEST($2, updated + interval '1 microsecond') WHERE id = $1 AND status = $3 RETURNING smtp_ip_address_id), "
+        + "b AS (SELECT ip.id, ip.status, COALESCE(ip.assigned_count, 0) AS n FROM $(schema).smtp_ip_addresses ip JOIN e ON ip.id = e.smtp_ip_address_id), "
+        + "u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = CASE WHEN b.n > 0 THEN b.n - 1 ELSE ip.assigned_count END, "
+        + "status = CASE WHEN ip.status = 'assigned' AND b.n <= 1 THEN 'available' ELSE ip.status END, "
+        + "updated = GREATEST($2, ip.updated + interval '1 microsecond') "
+        + "+ CASE WHEN b.n = 1 AND ip.status = 'assigned' THEN interval '1 microsecond' ELSE interval '0' END "
+        + "FROM b WHERE ip.id = b.id AND (b.n > 0 OR ip.status = 'assigned') RETURNING ip.status) "
+        + "SELECT (SELECT count(*) FROM e), (SELECT status FROM b), (SELECT status FROM u)";
 
     private const string IpColumns =
         "ip.id, ip.vps_instance_id, ip.ip_address, ip.status, ip.reputation_state, ip.approximate_cost, ip.last_reputation_check, "
@@ -61,6 +92,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
         + "SELECT a.*, u.* FROM a CROSS JOIN u";
 
     private readonly IpAllocationEngine _engine;
+    private readonly IIpRotationStore _rotation;
 
     /// <summary>Initializes an allocator over <paramref name="dataSource"/>.</summary>
     /// <param name="dataSource">The application's singleton data source.</param>
@@ -80,11 +112,15 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
         ArgumentNullException.ThrowIfNull(dataSource);
         var time = timeProvider ?? TimeProvider.System;
         options ??= new IpAllocationOptions();
-        _engine = new IpAllocationEngine(new Store(new NpgsqlInfraUnitOfWorkFactory(dataSource, schema, time), SchemaName.Validate(schema), options, time), options, time, logger);
+        var store = new Store(new NpgsqlInfraUnitOfWorkFactory(dataSource, schema, time), SchemaName.Validate(schema), options, time);
+        _engine = new IpAllocationEngine(store, options, time, logger);
+        _rotation = store;
     }
 
     /// <inheritdoc />
     public IInfraUnitOfWorkFactory UnitOfWork => _engine.UnitOfWork;
+
+    IIpRotationStore IIpRotationStoreSource.RotationStore => _rotation;
 
     /// <inheritdoc />
     public Task<IpAllocation> AllocateAsync(IpAllocationRequest request, CancellationToken cancellationToken = default) =>
@@ -188,12 +224,16 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
     /// <summary>The reputation rank of <see cref="IpAllocationPolicy.ReputationRank"/>: good, fair, none, poor, critical.</summary>
     internal const string ReputationRankSql = "CASE ip.reputation_state WHEN 'good' THEN 0 WHEN 'fair' THEN 1 WHEN 'poor' THEN 3 WHEN 'critical' THEN 4 ELSE 2 END";
 
-    private sealed class Store(NpgsqlInfraUnitOfWorkFactory factory, string schema, IpAllocationOptions options, TimeProvider time) : IIpAllocationStore
+    private sealed class Store(NpgsqlInfraUnitOfWorkFactory factory, string schema, IpAllocationOptions options, TimeProvider time) : IIpAllocationStore, IIpRotationStore
     {
         private readonly string _loadIps = SchemaName.Render(LoadIpsSql, schema);
         private readonly string _loadHoldings = SchemaName.Render(LoadHoldingsSql, schema);
         private readonly string _pick = SchemaName.Render(PickSql(options), schema);
         private readonly string _write = SchemaName.Render(WriteSql, schema);
+        private readonly string _due = SchemaName.Render(DueSql, schema);
+        private readonly string _lockIps = SchemaName.Render(LockIpsSql, schema);
+        private readonly string _inForce = SchemaName.Render(InForceSql, schema);
+        private readonly string _expire = SchemaName.Render(ExpireSql, schema);
 
         public IInfraUnitOfWorkFactory UnitOfWork => factory;
 
@@ -309,6 +349,122 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator
             }
 
             return new IpAllocation(w.Item1, w.Item2, ip.Status);
+        }
+
+        public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+        {
+            var db = Executor(unitOfWork);
+            var due = await db.ExecuteAsync(
+                    nameof(DomainIpAssignment),
+                    "due assignments",
+                    _due,
+                    (before, limit),
+                    static (p, s) =>
+                    {
+                        p.TimestampTz(s.before);
+                        p.Int(s.limit);
+                    },
+                    static (r, _, ct) => PgReads.AllAsync(r, NpgsqlDomainIpAssignmentRepository.Read, ct),
+                    cancellationToken)
+                .ConfigureAwait(false);
+            var ips = due.Where(a => a.SmtpIpAddressId is not null).Select(a => a.SmtpIpAddressId!.Value.Value).Distinct().ToArray();
+            if (ips.Length > 0)
+            {
+                await db.ExecuteAsync(
+                        nameof(SmtpIpAddress),
+                        "due assignments' IPs",
+                        _lockIps,
+                        ips,
+                        static (p, ids) => p.Add(UuidArray(ids)),
+                        PgReads.AffectedAsync,
+                        cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            return due;
+        }
+
+        public async Task LockDomainsAsync(IInfraUnitOfWork unitOfWork, IReadOnlyCollection<DomainId> domains, CancellationToken cancellationToken)
+        {
+            if (domains.Count == 0)
+            {
+                return;
+            }
+
+            await Executor(unitOfWork).ExecuteAsync(
+                    "IpPool",
+                    "rotation domains",
+                    LockDomainsSql,
+                    domains.Select(DomainLockKey).ToArray(),
+                    static (p, keys) =>
+                    {
+                        p.Int(DomainLockClass);
+                        p.Add(new NpgsqlParameter<int[]> { TypedValue = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+                    },
+                    PgReads.AffectedAsync,
+                    cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        public async Task<HashSet<DomainId>> DomainsInForceAsync(IInfraUnitOfWork unitOfWork, IReadOnlyCollection<DomainId> domains, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            if (domains.Count == 0)
+            {
+                return [];
+            }
+
+            var found = await Executor(unitOfWork).ExecuteAsync(
+                    nameof(DomainIpAssignment),
+                    "domains in force",
+                    _inForce,
+                    (ids: domains.Select(d => d.Value).ToArray(), now),
+                    static (p, s) =>
+                    {
+                        p.Add(UuidArray(s.ids));
+                        p.TimestampTz(s.now);
+                    },
+                    static (r, _, ct) => PgReads.AllAsync(r, static r => new DomainId(r.GetGuid(0)), ct),
+                    cancellationToken)
+                .ConfigureAwait(false);
+            return [.. found];
+        }
+
+        public async Task<IpRelease> ExpireAndReleaseAsync(IInfraUnitOfWork unitOfWork, DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(due.Id.ToString(), due.Status, DomainIpAssignmentStatus.Expired);
+            var (expired, before, after) = await Executor(unitOfWork).ExecuteAsync(
+                    nameof(DomainIpAssignment),
+                    due.Id,
+                    _expire,
+                    (due, now),
+                    static (p, s) =>
+                    {
+                        p.Uuid(s.due.Id.Value);
+                        p.TimestampTz(s.now);
+                        p.Text(s.due.Status.ToDatabaseValue());
+                    },
+                    static async (r, s, ct) =>
+                    {
+                        await r.ReadAsync(ct).ConfigureAwait(false);
+                        var key = s.due.Id.ToString();
+                        SmtpIpAddressStatus? b = r.TextOrNull(1) is { } bs ? SmtpIpAddressStatusExtensions.Map.FromDb(bs, key) : null;
+                        SmtpIpAddressStatus? a = r.TextOrNull(2) is { } @as ? SmtpIpAddressStatusExtensions.Map.FromDb(@as, key) : b;
+                        return (r.GetInt64(0) > 0, b, a);
+                    },
+                    cancellationToken)
+                .ConfigureAwait(false);
+            if (!expired)
+            {
+                return new IpRelease(false, null, null);
+            }
+
+            InfraTelemetry.StatusChanged(due.Status, DomainIpAssignmentStatus.Expired);
+            if (before is { } from && after is { } to && from != to)
+            {
+                InfraTelemetry.StatusChanged(from, to);
+            }
+
+            return new IpRelease(true, before, after);
         }
 
         private static NpgsqlParameter UuidArray(IEnumerable<Guid>? values) =>

@@ -1,0 +1,43 @@
+using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.SmtpIps;
+
+namespace PenguinMails.Infrastructure.Core.IpPools;
+
+/// <summary>
+/// What a store provides to the rotation of one batch, all inside the batch's unit of work: the due assignments (locked
+/// where the store has row locks), the domain locks, which domains still hold an assignment in force, and the expiry of
+/// one assignment with the release of its IP.
+/// </summary>
+internal interface IIpRotationStore
+{
+    /// <summary>
+    /// Up to <paramref name="limit"/> assignments that are scheduled, warming or active and whose <c>expires</c> is before
+    /// <paramref name="before"/>, by <c>expires</c> then id; rows another unit of work holds are skipped.
+    /// </summary>
+    Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Takes the pool lock of every domain (in one order, so two batches never wait on each other in a cycle).</summary>
+    Task LockDomainsAsync(IInfraUnitOfWork unitOfWork, IReadOnlyCollection<DomainId> domains, CancellationToken cancellationToken);
+
+    /// <summary>The domains among <paramref name="domains"/> holding an assignment in force at <paramref name="now"/> (active or warming, not past its expiry).</summary>
+    Task<HashSet<DomainId>> DomainsInForceAsync(IInfraUnitOfWork unitOfWork, IReadOnlyCollection<DomainId> domains, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Expires <paramref name="due"/> (compare-and-set on its status; <c>expires</c> becomes now when later), decrements
+    /// its IP's <c>assigned_count</c> and returns an <c>assigned</c> IP left without assignments to <c>available</c>.
+    /// </summary>
+    /// <returns>Whether it was expired (false: it changed since it was read), and the IP's status before and after.</returns>
+    Task<IpRelease> ExpireAndReleaseAsync(IInfraUnitOfWork unitOfWork, DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of <see cref="IIpRotationStore.ExpireAndReleaseAsync"/>.</summary>
+/// <param name="Expired">Whether the assignment was expired.</param>
+/// <param name="Before">The IP's status before, or null when it has no IP.</param>
+/// <param name="After">The IP's status after, or null when it has no IP.</param>
+internal readonly record struct IpRelease(bool Expired, SmtpIpAddressStatus? Before, SmtpIpAddressStatus? After);
+
+/// <summary>An allocator whose store also rotates in batches with statements of its own.</summary>
+internal interface IIpRotationStoreSource
+{
+    IIpRotationStore RotationStore { get; }
+}
