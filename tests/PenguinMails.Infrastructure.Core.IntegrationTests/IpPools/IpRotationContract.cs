@@ -165,6 +165,78 @@ public abstract class IpRotationContract : IpPoolContractBase
         Assert.Equal((1, false), (second.ExpiredCount, second.HasMore));
         Assert.All(await AllIpsAsync(), ip => Assert.Equal((0, SmtpIpAddressStatus.Available), (ip.AssignedCount, ip.Status)));
     }
+
+    [Fact]
+    public async Task RotateAsync_TwoDueOfOneDomain_ReplacesOnceAndExpiresBothEarliestFirst()
+    {
+        var vps = await VpsAsync();
+        var ip1 = await IpAsync(vps);
+        var ip2 = await IpAsync(vps);
+        var ip3 = await IpAsync(vps);
+        var domain = await DomainAsync();
+        var allocator = Allocator(new IpAllocationOptions { SpreadAcrossVpsInstances = false });
+        var later = await allocator.AllocateAsync(new IpAllocationRequest(domain) { Expires = Store.Clock.GetUtcNow() + 2 * Hour, OnlyIps = [ip2.Id] });
+        var earlier = await allocator.AllocateAsync(new IpAllocationRequest(domain) { Expires = Store.Clock.GetUtcNow() + Hour, OnlyIps = [ip1.Id] });
+        Store.Clock.Advance(3 * Hour);
+
+        var result = await Rotation(allocator).RotateAsync();
+
+        // Earliest expiry first: it was the domain's last in force, so it is replaced (by the one free IP); the second
+        // finds the replacement in force and only expires.
+        Assert.Equal([earlier.Assignment.Id, later.Assignment.Id], result.Moves.Select(m => m.AssignmentId));
+        Assert.Equal([IpRotationOutcome.Replaced, IpRotationOutcome.Expired], result.Moves.Select(m => m.Outcome));
+        Assert.Equal(ip3.Id, result.Moves[0].Replacement!.Ip.Id);
+        Assert.Equal((2, 1, 0), (result.ExpiredCount, result.ReplacedCount, result.KeptCount));
+        Assert.Equal(new HashSet<SmtpIpAddressId> { ip1.Id, ip2.Id }, result.IpsReturnedToAvailable.ToHashSet());
+        await AssertCountsMatchAsync();
+    }
+
+    [Fact]
+    public async Task RotateAsync_FourRotationsAtOnce_ExpireEveryDueAssignmentExactlyOnce()
+    {
+        const int Due = 40;
+        var vpss = new[] { await VpsAsync("r1"), await VpsAsync("r2") };
+        for (var i = 0; i < Due + 10; i++)
+        {
+            await IpAsync(vpss[i % 2]);
+        }
+
+        var allocator = Allocator(new IpAllocationOptions { MaxAssignmentsPerIp = 2 });
+        for (var i = 0; i < Due; i++)
+        {
+            await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()) { Expires = Store.Clock.GetUtcNow() + Hour });
+        }
+
+        Store.Clock.Advance(2 * Hour);
+        var options = new IpRotationOptions { BatchSize = 7 };
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await gate.Task;
+            var moves = new List<IpRotationMove>();
+            IpRotationResult result;
+            do
+            {
+                result = await Rotation(allocator, options).RotateAsync();
+                moves.AddRange(result.Moves);
+            }
+            while (result.HasMore || result.Examined > 0);
+            return moves;
+        })).ToList();
+        gate.SetResult();
+        var all = (await Task.WhenAll(runs)).SelectMany(m => m).ToList();
+
+        // Every due assignment was handled by exactly one rotation, and each was replaced (it was its domain's only IP).
+        Assert.Equal(Due, all.Count);
+        Assert.Equal(Due, all.Select(m => m.AssignmentId).Distinct().Count());
+        Assert.All(all, m => Assert.Equal(IpRotationOutcome.Replaced, m.Outcome));
+        var now = Store.Clock.GetUtcNow();
+        var assignments = await AllAssignmentsAsync();
+        Assert.Equal(Due, assignments.Count(a => a.Status == DomainIpAssignmentStatus.Expired));
+        Assert.Equal(Due, assignments.Count(a => a.IsInForceAt(now)));
+        Assert.Equal(Due, assignments.Where(a => a.IsInForceAt(now)).Select(a => a.DomainId).Distinct().Count());
+        await AssertCountsMatchAsync();
+    }
 }
 
 public sealed class InMemoryIpRotationTests : IpRotationContract
