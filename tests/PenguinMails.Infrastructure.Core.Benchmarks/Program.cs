@@ -8,6 +8,12 @@ using PenguinMails.Infrastructure.Core.Benchmarks;
 //   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- --quick [BenchmarkDotNet args]
 //   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- [BenchmarkDotNet args]
 // Without --filter every benchmark runs. The database is started and seeded once, before any benchmark.
+//   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- --load [--ips 50000] [--seconds 10]
+if (args.Contains("--load"))
+{
+    return await FleetLoad.RunAsync(args);
+}
+
 var quick = args.Contains("--quick");
 var rest = args.Where(a => a != "--quick").ToArray();
 if (!rest.Contains("--filter"))
@@ -15,6 +21,7 @@ if (!rest.Contains("--filter"))
     rest = [.. rest, "--filter", "*"];
 }
 
+// The fleets of the FleetScale benchmarks are seeded on first use, one database per size (FleetDatabase).
 Console.WriteLine("Seeding the benchmark database (200 VPS instances, 20,000 IPs through the bulk import)...");
 await BenchDatabase.EnsureSeededAsync();
 
