@@ -10,7 +10,7 @@ namespace PenguinMails.Infrastructure.Core.Benchmarks;
 /// never dominates a run): <c>ips / 20</c> active VPS instances in four regions; <c>ips</c> IPs, 90 % in an assignable
 /// status (warmed, available, warming; assigned once held), 10 % degraded, burned or quarantined, reputations mixed with
 /// some unchecked; one live assignment per two IPs (<c>ips / 4</c> domains holding two each); 500 rotation domains each
-/// holding two assignments that are already due (1,000 due, 500 of them their domain's last in force once the first is
+/// holding two assignments that are already due (the base domains belong to 200 tenants) (1,000 due, 500 of them their domain's last in force once the first is
 /// replaced); 20,000 fresh domains holding nothing.
 /// </summary>
 internal static class FleetDatabase
@@ -34,7 +34,7 @@ internal static class FleetDatabase
                2.50, 0
         FROM generate_series(0, $1 - 1) i;
 
-        INSERT INTO domains (id) SELECT md5('dom' || d)::uuid FROM generate_series(0, $1 / 4 - 1) d;
+        INSERT INTO domains (id, tenant_id) SELECT md5('dom' || d)::uuid, md5('tenant' || (d % 200))::uuid FROM generate_series(0, $1 / 4 - 1) d;
         INSERT INTO domains (id) SELECT md5('rot' || k)::uuid FROM generate_series(0, 499) k;
         INSERT INTO domains (id) SELECT md5('fresh' || k)::uuid FROM generate_series(0, 19999) k;
 
@@ -42,6 +42,11 @@ internal static class FleetDatabase
         INSERT INTO domain_ip_assignments (domain_id, smtp_ip_address_id, status, warmup_state, expires)
         SELECT md5('dom' || (j % ($1 / 4)))::uuid, md5('ip' || (2 * j))::uuid, 'active', 'warmed', now() + interval '30 days'
         FROM generate_series(0, $1 / 2 - 1) j;
+
+        UPDATE smtp_ip_addresses ip SET assigned_count = c.n,
+               status = CASE WHEN ip.status IN ('available', 'warmed') THEN 'assigned' ELSE ip.status END
+        FROM (SELECT smtp_ip_address_id AS id, count(*) AS n FROM domain_ip_assignments GROUP BY 1) c
+        WHERE ip.id = c.id;
         """;
 
     // The rotation's 1,000 due assignments on odd IPs, put back before every measured rotation (the previous one

@@ -15,9 +15,11 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
     private const string Entity = "TenantCostReport";
 
     // $1 = at, $2 = 'expired'. Shares are rounded per (tenant, IP) and per (tenant, VPS), then summed per tenant.
+    // Linear in the live assignments: one pass joins each to its IP (carrying the IP's cost) and its domain; every
+    // later step is a hash aggregate or a hash join over those rows or their groups (the plan is in docs/ip-pools.md).
     private const string Sql = """
         WITH counted AS (
-            SELECT a.smtp_ip_address_id AS ip_id, i.vps_instance_id AS vps_id, d.tenant_id
+            SELECT a.smtp_ip_address_id AS ip_id, i.vps_instance_id AS vps_id, d.tenant_id, i.approximate_cost AS ip_cost
             FROM $(schema).domain_ip_assignments a
             JOIN $(schema).smtp_ip_addresses i ON i.id = a.smtp_ip_address_id
             LEFT JOIN $(schema).domains d ON d.id = a.domain_id
@@ -26,20 +28,15 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
         ip_n AS (SELECT ip_id, count(*) AS n FROM counted GROUP BY ip_id),
         vps_n AS (SELECT vps_id, count(*) AS n FROM counted WHERE vps_id IS NOT NULL GROUP BY vps_id),
         ip_share AS (
-            SELECT c.tenant_id, count(*) AS k,
-                   round(COALESCE(i.approximate_cost, 0)::numeric(30, 20) * count(*) / n.n, 4) AS cost
-            FROM counted c
-            JOIN ip_n n ON n.ip_id = c.ip_id
-            JOIN $(schema).smtp_ip_addresses i ON i.id = c.ip_id
-            GROUP BY c.tenant_id, c.ip_id, i.approximate_cost, n.n
+            SELECT g.tenant_id, g.k, round(COALESCE(g.ip_cost, 0)::numeric(30, 20) * g.k / n.n, 4) AS cost
+            FROM (SELECT tenant_id, ip_id, ip_cost, count(*) AS k FROM counted GROUP BY tenant_id, ip_id, ip_cost) g
+            JOIN ip_n n ON n.ip_id = g.ip_id
         ),
         vps_share AS (
-            SELECT c.tenant_id,
-                   round(COALESCE(v.approximate_cost, v.monthly_cost, 0)::numeric(30, 20) * count(*) / n.n, 4) AS cost
-            FROM counted c
-            JOIN vps_n n ON n.vps_id = c.vps_id
-            JOIN $(schema).vps_instances v ON v.id = c.vps_id
-            GROUP BY c.tenant_id, c.vps_id, v.approximate_cost, v.monthly_cost, n.n
+            SELECT g.tenant_id, round(COALESCE(v.approximate_cost, v.monthly_cost, 0)::numeric(30, 20) * g.k / n.n, 4) AS cost
+            FROM (SELECT tenant_id, vps_id, count(*) AS k FROM counted WHERE vps_id IS NOT NULL GROUP BY tenant_id, vps_id) g
+            JOIN vps_n n ON n.vps_id = g.vps_id
+            JOIN $(schema).vps_instances v ON v.id = g.vps_id
         )
         SELECT tenant_id, sum(k)::integer, sum(ip_cost), sum(vps_cost)
         FROM (
@@ -50,6 +47,7 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
         GROUP BY tenant_id
         ORDER BY tenant_id NULLS LAST
         """;
+
 
     private readonly PgExecutor _db;
     private readonly TimeProvider _time;
