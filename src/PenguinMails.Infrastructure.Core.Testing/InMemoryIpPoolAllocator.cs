@@ -62,7 +62,12 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
             return (rows, holdings);
         }
 
-        public async Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
+        public async Task<IpAllocation?> TakeAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+            await PickAsync(unitOfWork, request, options, cancellationToken).ConfigureAwait(false) is { } ip
+                ? await IpAllocationEngine.WriteThroughRepositoriesAsync(unitOfWork, request.DomainId, ip, expires, cancellationToken).ConfigureAwait(false)
+                : null;
+
+        private async Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
         {
             var (rows, holdings) = await LoadAsync(unitOfWork, request.DomainId, cancellationToken).ConfigureAwait(false);
             var ranked = IpAllocationPolicy.Select(IpAllocationPolicy.BuildCandidates(rows, holdings), options, request).Ranked;
@@ -84,12 +89,6 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
             }
 
             return null;
-        }
-
-        public Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken)
-        {
-            Check(unitOfWork);
-            return IpAllocationEngine.WriteThroughRepositoriesAsync(unitOfWork, domainId, ip, expires, cancellationToken);
         }
 
         private void Check(IInfraUnitOfWork unitOfWork)

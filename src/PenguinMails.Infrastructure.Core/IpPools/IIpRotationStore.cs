@@ -6,7 +6,7 @@ namespace PenguinMails.Infrastructure.Core.IpPools;
 /// <summary>
 /// What a store provides to the rotation of one batch, all inside the batch's unit of work: the due assignments (locked
 /// where the store has row locks), the domain locks, which domains still hold an assignment in force, and the expiry of
-/// one assignment with the release of its IP.
+/// the batch's assignments with the release of their IPs, and the allocation of a replacement under a lock already held.
 /// </summary>
 internal interface IIpRotationStore
 {
@@ -23,18 +23,30 @@ internal interface IIpRotationStore
     Task<HashSet<DomainId>> DomainsInForceAsync(IInfraUnitOfWork unitOfWork, IReadOnlyCollection<DomainId> domains, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Expires <paramref name="due"/> (compare-and-set on its status; <c>expires</c> becomes now when later), decrements
-    /// its IP's <c>assigned_count</c> and returns an <c>assigned</c> IP left without assignments to <c>available</c>.
+    /// Allocates a replacement for a domain whose lock the batch already holds (inside the batch's unit of work).
     /// </summary>
-    /// <returns>Whether it was expired (false: it changed since it was read), and the IP's status before and after.</returns>
-    Task<IpRelease> ExpireAndReleaseAsync(IInfraUnitOfWork unitOfWork, DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Expires every assignment of <paramref name="due"/> (compare-and-set on its status; <c>expires</c> becomes now when
+    /// later), then releases their IPs: each IP's <c>assigned_count</c> minus its expired assignments (never below 0),
+    /// and an <c>assigned</c> IP left without assignments back to <c>available</c>.
+    /// </summary>
+    /// <returns>
+    /// For each assignment expired, its IP's status before and after the batch's release; an assignment missing from
+    /// the result had changed since it was read and was not expired.
+    /// </returns>
+    Task<Dictionary<DomainIpAssignmentId, IpRelease>> ExpireAndReleaseAsync(
+        IInfraUnitOfWork unitOfWork,
+        IReadOnlyList<DomainIpAssignment> due,
+        DateTimeOffset now,
+        CancellationToken cancellationToken);
 }
 
-/// <summary>The outcome of <see cref="IIpRotationStore.ExpireAndReleaseAsync"/>.</summary>
-/// <param name="Expired">Whether the assignment was expired.</param>
+/// <summary>What <see cref="IIpRotationStore.ExpireAndReleaseAsync"/> did to the IP of one expired assignment.</summary>
 /// <param name="Before">The IP's status before, or null when it has no IP.</param>
 /// <param name="After">The IP's status after, or null when it has no IP.</param>
-internal readonly record struct IpRelease(bool Expired, SmtpIpAddressStatus? Before, SmtpIpAddressStatus? After);
+internal readonly record struct IpRelease(SmtpIpAddressStatus? Before, SmtpIpAddressStatus? After);
 
 /// <summary>An allocator whose store also rotates in batches with statements of its own.</summary>
 internal interface IIpRotationStoreSource

@@ -19,26 +19,21 @@ internal interface IIpAllocationStore
     Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Locks and returns, as stored, the IP <see cref="IpAllocationPolicy"/> ranks first for the request among those no
-    /// other unit of work holds; null when no eligible IP could be locked. Must not read more of the fleet than the
-    /// ranking needs.
+    /// Takes the IP <see cref="IpAllocationPolicy"/> ranks first for the request among those no other unit of work
+    /// holds, and writes the allocation on it: a new assignment (active, or warming when the IP is warming) expiring at
+    /// <paramref name="expires"/>, and the IP's assigned count plus one, an available or warmed IP becoming assigned.
+    /// Null when no eligible IP could be locked (nothing written). Must not read more of the fleet than the ranking needs.
     /// </summary>
-    Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken);
+    Task<IpAllocation?> TakeAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, DateTimeOffset? expires, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every IP in an assignable status (with its VPS's region and status), and the domain's non-expired holdings; read
     /// only to explain an exhausted pool.
     /// </summary>
     Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Writes the allocation of the locked <paramref name="ip"/>: a new assignment (active, or warming when the IP is
-    /// warming) and the IP's assigned count plus one, an available or warmed IP becoming assigned.
-    /// </summary>
-    Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken);
 }
 
-/// <summary>The allocation algorithm, the same on every store; the store picks and locks the IP and writes the allocation.</summary>
+/// <summary>The allocation algorithm, the same on every store; the store takes the IP (pick, lock, writes).</summary>
 internal sealed class IpAllocationEngine
 {
     internal const string AllocateSpan = "IpPool allocate";
@@ -74,22 +69,32 @@ internal sealed class IpAllocationEngine
         }
     }
 
-    public async Task<IpAllocation> AllocateInAsync(IInfraUnitOfWork unit, IpAllocationRequest request, CancellationToken cancellationToken)
+    /// <summary>Allocates inside <paramref name="unit"/>; <paramref name="domainLocked"/> when the caller already holds the domain's lock.</summary>
+    public async Task<IpAllocation> AllocateInAsync(IInfraUnitOfWork unit, IpAllocationRequest request, CancellationToken cancellationToken, bool domainLocked = false)
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(request);
         using var activity = InfraTelemetry.Source.HasListeners() ? InfraTelemetry.Source.StartActivity(AllocateSpan, ActivityKind.Internal) : null;
         try
         {
-            await _store.LockDomainAsync(unit, request.DomainId, cancellationToken).ConfigureAwait(false);
+            if (!domainLocked)
+            {
+                await _store.LockDomainAsync(unit, request.DomainId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var expires = request.Expires ?? (_options.DefaultAssignmentDuration is { } d ? _time.GetUtcNow() + d : null);
             IpSelection? selection = null;
             var locked = 0;
             for (var attempt = 1; attempt <= _options.LockAttempts; attempt++)
             {
-                var ip = await _store.PickAsync(unit, request, _options, cancellationToken).ConfigureAwait(false);
-                if (ip is not null)
+                if (await _store.TakeAsync(unit, request, _options, expires, cancellationToken).ConfigureAwait(false) is { } allocation)
                 {
-                    var allocation = await WriteAsync(unit, request, ip, cancellationToken).ConfigureAwait(false);
+                    if (_logger.IsEnabled(LogLevel.Information))
+                    {
+                        string from = allocation.PreviousIpStatus.ToDatabaseValue(), to = allocation.Ip.Status.ToDatabaseValue();
+                        IpAllocationLog.Allocated(_logger, request.DomainId, allocation.Ip.Id, allocation.Assignment.Id, from, to, allocation.Ip.AssignedCount);
+                    }
+
                     activity?.SetTag(OutcomeTag, "allocated");
                     return allocation;
                 }
@@ -118,20 +123,6 @@ internal sealed class IpAllocationEngine
         {
             throw; // Not reached: the filter only records the failure on the span.
         }
-    }
-
-    private async Task<IpAllocation> WriteAsync(IInfraUnitOfWork unit, IpAllocationRequest request, SmtpIpAddress ip, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var expires = request.Expires ?? (_options.DefaultAssignmentDuration is { } d ? now + d : null);
-        var allocation = await _store.WriteAsync(unit, request.DomainId, ip, expires, cancellationToken).ConfigureAwait(false);
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            string from = ip.Status.ToDatabaseValue(), to = allocation.Ip.Status.ToDatabaseValue();
-            IpAllocationLog.Allocated(_logger, request.DomainId, ip.Id, allocation.Assignment.Id, from, to, allocation.Ip.AssignedCount);
-        }
-
-        return allocation;
     }
 
     /// <summary>The allocation's writes through the unit's repositories, statement by statement (any store).</summary>

@@ -71,11 +71,40 @@ public sealed class IpRotationService : IIpRotationService
             var inForce = _options.ReplaceLastActiveAssignment
                 ? await store.DomainsInForceAsync(unit, domains, now, cancellationToken).ConfigureAwait(false)
                 : [];
+            // Replacements first, earliest due first; then every assignment not kept is expired in one step.
+            var replacements = new Dictionary<DomainIpAssignmentId, IpAllocation>();
+            var toExpire = new List<DomainIpAssignment>(due.Count);
             foreach (var current in due)
             {
-                moves.Add(await RotateOneAsync(store, unit, current, now, inForce, logs, cancellationToken).ConfigureAwait(false));
+                var (kept, replacement) = await ReplaceAsync(store, unit, current, now, inForce, logs, cancellationToken).ConfigureAwait(false);
+                if (kept is not null)
+                {
+                    moves.Add(kept);
+                    continue;
+                }
+
+                if (replacement is not null)
+                {
+                    replacements[current.Id] = replacement;
+                }
+
+                toExpire.Add(current);
             }
 
+            var released = await store.ExpireAndReleaseAsync(unit, toExpire, now, cancellationToken).ConfigureAwait(false);
+            foreach (var current in toExpire)
+            {
+                moves.Add(Expired(current, released, replacements.GetValueOrDefault(current.Id), logs));
+            }
+
+            // Reported in the batch's order (earliest due first), kept ones included.
+            var position = new Dictionary<DomainIpAssignmentId, int>(due.Count);
+            for (var i = 0; i < due.Count; i++)
+            {
+                position[due[i].Id] = i;
+            }
+
+            moves.Sort((x, y) => position[x.AssignmentId].CompareTo(position[y.AssignmentId]));
             await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -90,7 +119,7 @@ public sealed class IpRotationService : IIpRotationService
         return result;
     }
 
-    private async Task<IpRotationMove> RotateOneAsync(
+    private async Task<(IpRotationMove? Kept, IpAllocation? Replacement)> ReplaceAsync(
         IIpRotationStore store,
         IInfraUnitOfWork unit,
         DomainIpAssignment current,
@@ -99,31 +128,35 @@ public sealed class IpRotationService : IIpRotationService
         List<Action> logs,
         CancellationToken cancellationToken)
     {
-        IpAllocation? replacement = null;
-        if (_options.ReplaceLastActiveAssignment
-            && current.DomainId is { } domain
-            && current.Status is DomainIpAssignmentStatus.Active or DomainIpAssignmentStatus.Warming
-            && !inForce.Contains(domain))
+        if (!_options.ReplaceLastActiveAssignment
+            || current.DomainId is not { } domain
+            || current.Status is not (DomainIpAssignmentStatus.Active or DomainIpAssignmentStatus.Warming)
+            || inForce.Contains(domain))
         {
-            try
-            {
-                // The domain still holds the due IP here, so the allocator never gives it back.
-                replacement = await _allocator.AllocateAsync(
-                        unit,
-                        new IpAllocationRequest(domain) { Expires = _options.ReplacementDuration is { } d ? now + d : null },
-                        cancellationToken)
-                    .ConfigureAwait(false);
-                inForce.Add(domain);
-            }
-            catch (IpPoolExhaustedException ex)
-            {
-                logs.Add(() => IpAllocationLog.Kept(_logger, current.Id, current.DomainId, ex.Reason));
-                return new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.KeptNoReplacement, NoReplacementReason: ex.Reason);
-            }
+            return (null, null);
         }
 
-        var release = await store.ExpireAndReleaseAsync(unit, current, now, cancellationToken).ConfigureAwait(false);
-        if (!release.Expired)
+        try
+        {
+            // The domain still holds the due IP here, so the allocator never gives it back.
+            var replacement = await store.AllocateAsync(
+                    unit,
+                    new IpAllocationRequest(domain) { Expires = _options.ReplacementDuration is { } d ? now + d : null },
+                    cancellationToken)
+                .ConfigureAwait(false);
+            inForce.Add(domain);
+            return (null, replacement);
+        }
+        catch (IpPoolExhaustedException ex)
+        {
+            logs.Add(() => IpAllocationLog.Kept(_logger, current.Id, current.DomainId, ex.Reason));
+            return (new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.KeptNoReplacement, NoReplacementReason: ex.Reason), null);
+        }
+    }
+
+    private IpRotationMove Expired(DomainIpAssignment current, Dictionary<DomainIpAssignmentId, IpRelease> released, IpAllocation? replacement, List<Action> logs)
+    {
+        if (!released.TryGetValue(current.Id, out var release))
         {
             logs.Add(() => IpAllocationLog.RotationSkipped(_logger, current.Id, "already expired, deleted or no longer due"));
             return new IpRotationMove(current.Id, current.DomainId, current.SmtpIpAddressId, IpRotationOutcome.AlreadyHandled);

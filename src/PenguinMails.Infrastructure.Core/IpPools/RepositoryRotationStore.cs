@@ -1,4 +1,5 @@
 using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
@@ -52,17 +53,61 @@ internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator) : IIpR
         return inForce;
     }
 
-    public async Task<IpRelease> ExpireAndReleaseAsync(IInfraUnitOfWork unitOfWork, DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken) =>
+        allocator.AllocateAsync(unitOfWork, request, cancellationToken);
+
+    public async Task<Dictionary<DomainIpAssignmentId, IpRelease>> ExpireAndReleaseAsync(
+        IInfraUnitOfWork unitOfWork,
+        IReadOnlyList<DomainIpAssignment> due,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        // Re-read under the domain lock: a store without row locks may have seen it change since the due list was read.
-        var current = await unitOfWork.DomainIpAssignments.GetAsync(due.Id, cancellationToken).ConfigureAwait(false);
-        if (current is null || current.Status == DomainIpAssignmentStatus.Expired || current.Expires is not { } expires || expires > now)
+        var expiredByIp = new Dictionary<SmtpIpAddressId, List<DomainIpAssignmentId>>();
+        var released = new Dictionary<DomainIpAssignmentId, IpRelease>();
+        foreach (var assignment in due)
         {
-            return new IpRelease(false, null, null);
+            // Re-read under the domain lock: a store without row locks may have seen it change since the due list was read.
+            var current = await unitOfWork.DomainIpAssignments.GetAsync(assignment.Id, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Status == DomainIpAssignmentStatus.Expired || current.Expires is not { } expires || expires > now)
+            {
+                continue;
+            }
+
+            await unitOfWork.DomainIpAssignments.ChangeStatusAsync(current, DomainIpAssignmentStatus.Expired, cancellationToken).ConfigureAwait(false);
+            if (current.SmtpIpAddressId is { } ipId)
+            {
+                (expiredByIp.TryGetValue(ipId, out var list) ? list : expiredByIp[ipId] = []).Add(current.Id);
+            }
+            else
+            {
+                released[current.Id] = new IpRelease(null, null);
+            }
         }
 
-        var (before, after) = await IpAllocationReads.ExpireAndReleaseAsync(unitOfWork, current, cancellationToken).ConfigureAwait(false);
-        return new IpRelease(true, before, after);
+        foreach (var (ipId, assignments) in expiredByIp)
+        {
+            var release = new IpRelease(null, null);
+            if (await unitOfWork.SmtpIpAddresses.GetAsync(ipId, cancellationToken).ConfigureAwait(false) is { } ip)
+            {
+                var decrement = Math.Min(assignments.Count, ip.AssignedCount);
+                var after = decrement > 0
+                    ? await unitOfWork.SmtpIpAddresses.AdjustAssignedCountAsync(ipId, -decrement, cancellationToken).ConfigureAwait(false)
+                    : ip;
+                if (after.Status == SmtpIpAddressStatus.Assigned && after.AssignedCount == 0)
+                {
+                    after = await unitOfWork.SmtpIpAddresses.ChangeStatusAsync(after, SmtpIpAddressStatus.Available, cancellationToken).ConfigureAwait(false);
+                }
+
+                release = new IpRelease(ip.Status, after.Status);
+            }
+
+            foreach (var id in assignments)
+            {
+                released[id] = release;
+            }
+        }
+
+        return released;
     }
 
     private sealed class UuidOrder : IComparer<Guid>

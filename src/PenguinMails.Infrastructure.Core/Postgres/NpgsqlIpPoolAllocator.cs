@@ -57,39 +57,33 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
         "SELECT DISTINCT domain_id FROM $(schema).domain_ip_assignments "
         + "WHERE domain_id = ANY($1) AND status IN ('active', 'warming') AND (expires IS NULL OR expires > $2)";
 
-    // One expiry and its IP's release in one statement, with the values of the statement-by-statement path: the
-    // assignment expired (expires becomes now when later), the IP's count minus one when positive, an 'assigned' IP
-    // left without assignments back to 'available' (one microsecond later, as a second update would stamp it).
+    // The batch's expiries and their IPs' release in one statement, with the values of the statement-by-statement
+    // path: each assignment expired by compare-and-set on its status (expires becomes now when later); each IP's count
+    // minus its expired assignments (never below 0), an 'assigned' IP left without assignments back to 'available'
+    // (one microsecond later, as a second update would stamp it). Returns each expired assignment with its IP's status
+    // before and after.
     private const string ExpireSql =
-        "WITH e AS (UPDATE $(schema).domain_ip_assignments SET status = 'expired', "
-        + "expires = CASE WHEN expires IS NULL OR expires > $2 THEN $2 ELSE expires END, "
-        + "updated = GREATEST($2, updated + interval '1 microsecond') WHERE id = $1 AND status = $3 RETURNING smtp_ip_address_id), "
-        + "b AS (SELECT ip.id, ip.status, COALESCE(ip.assigned_count, 0) AS n FROM $(schema).smtp_ip_addresses ip JOIN e ON ip.id = e.smtp_ip_address_id), "
-        + "u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = CASE WHEN b.n > 0 THEN b.n - 1 ELSE ip.assigned_count END, "
-        + "status = CASE WHEN ip.status = 'assigned' AND b.n <= 1 THEN 'available' ELSE ip.status END, "
+        "WITH e AS (UPDATE $(schema).domain_ip_assignments a SET status = 'expired', "
+        + "expires = CASE WHEN a.expires IS NULL OR a.expires > $2 THEN $2 ELSE a.expires END, "
+        + "updated = GREATEST($2, a.updated + interval '1 microsecond') "
+        + "FROM unnest($1::uuid[], $3::text[]) AS d(id, status) WHERE a.id = d.id AND a.status = d.status "
+        + "RETURNING a.id, a.smtp_ip_address_id), "
+        + "g AS (SELECT smtp_ip_address_id AS id, count(*) AS k FROM e WHERE smtp_ip_address_id IS NOT NULL GROUP BY 1), "
+        + "b AS (SELECT ip.id, ip.status, COALESCE(ip.assigned_count, 0) AS n, LEAST(g.k, COALESCE(ip.assigned_count, 0)) AS dec "
+        + "FROM $(schema).smtp_ip_addresses ip JOIN g ON g.id = ip.id), "
+        + "u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = CASE WHEN b.dec > 0 THEN b.n - b.dec ELSE ip.assigned_count END, "
+        + "status = CASE WHEN ip.status = 'assigned' AND b.n - b.dec = 0 THEN 'available' ELSE ip.status END, "
         + "updated = GREATEST($2, ip.updated + interval '1 microsecond') "
-        + "+ CASE WHEN b.n = 1 AND ip.status = 'assigned' THEN interval '1 microsecond' ELSE interval '0' END "
-        + "FROM b WHERE ip.id = b.id AND (b.n > 0 OR ip.status = 'assigned') RETURNING ip.status) "
-        + "SELECT (SELECT count(*) FROM e), (SELECT status FROM b), (SELECT status FROM u)";
+        + "+ CASE WHEN b.dec > 0 AND ip.status = 'assigned' AND b.n - b.dec = 0 THEN interval '1 microsecond' ELSE interval '0' END "
+        + "FROM b WHERE ip.id = b.id AND (b.dec > 0 OR (ip.status = 'assigned' AND b.n - b.dec = 0)) RETURNING ip.id, ip.status) "
+        + "SELECT e.id, b.status, COALESCE(u.status, b.status) FROM e LEFT JOIN b ON b.id = e.smtp_ip_address_id "
+        + "LEFT JOIN u ON u.id = e.smtp_ip_address_id";
 
     private const string IpColumns =
         "ip.id, ip.vps_instance_id, ip.ip_address, ip.status, ip.reputation_state, ip.approximate_cost, ip.last_reputation_check, "
         + "ip.assigned_count, ip.provider_blacklist_status, ip.created, ip.updated";
 
     private const string AssignmentColumns = "id, domain_id, smtp_ip_address_id, status, assigned, expires, warmup_state, last_sent, created, updated";
-
-    // The allocation's writes in one statement, with the values the statement-by-statement path gives: the IP's count
-    // plus one (its status to 'assigned' from 'available' or 'warmed', one microsecond later, as a second update would
-    // stamp it), and the assignment inserted in its final status only when the IP row was updated.
-    private const string WriteSql =
-        "WITH u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = COALESCE(ip.assigned_count, 0) + 1, "
-        + "status = CASE WHEN ip.status IN ('available', 'warmed') THEN 'assigned' ELSE ip.status END, "
-        + "updated = GREATEST($9, ip.updated + interval '1 microsecond') "
-        + "+ CASE WHEN ip.status IN ('available', 'warmed') THEN interval '1 microsecond' ELSE interval '0' END "
-        + "WHERE ip.id = $3 AND COALESCE(ip.assigned_count, 0) < 2147483647 RETURNING " + IpColumns + "), "
-        + "a AS (INSERT INTO $(schema).domain_ip_assignments (" + AssignmentColumns + ") "
-        + "SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $9 + interval '1 microsecond' FROM u RETURNING " + AssignmentColumns + ") "
-        + "SELECT a.*, u.* FROM a CROSS JOIN u";
 
     private readonly IpAllocationEngine _engine;
     private readonly IIpRotationStore _rotation;
@@ -114,6 +108,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
         options ??= new IpAllocationOptions();
         var store = new Store(new NpgsqlInfraUnitOfWorkFactory(dataSource, schema, time), SchemaName.Validate(schema), options, time);
         _engine = new IpAllocationEngine(store, options, time, logger);
+        store.Engine = _engine;
         _rotation = store;
     }
 
@@ -158,6 +153,35 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
     /// </remarks>
     internal static string PickSql(IpAllocationOptions options)
     {
+        var (holdings, pick) = PickParts(options);
+        return holdings + pick;
+    }
+
+    /// <summary>
+    /// The whole allocation after the domain lock, as one statement: the ranked pick (<see cref="PickSql"/>) as a CTE,
+    /// the IP's update on the picked row, then the insert only if the update found it. Returns the IP's status before,
+    /// the assignment and the IP as stored; no row when nothing could be locked. The assignment's values are those of
+    /// the statement-by-statement path: inserted in its final status (the lifecycle's move from scheduled, checked
+    /// before), <c>updated</c> one microsecond after <c>created</c>, the IP's <c>updated</c> one microsecond more when its
+    /// status moves.
+    /// </summary>
+    internal static string TakeSql(IpAllocationOptions options)
+    {
+        var (holdings, pick) = PickParts(options);
+        return holdings + ", p AS (" + pick + "), "
+            + "u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = COALESCE(ip.assigned_count, 0) + 1, "
+            + "status = CASE WHEN ip.status IN ('available', 'warmed') THEN 'assigned' ELSE ip.status END, "
+            + "updated = GREATEST($9, ip.updated + interval '1 microsecond') "
+            + "+ CASE WHEN ip.status IN ('available', 'warmed') THEN interval '1 microsecond' ELSE interval '0' END "
+            + "FROM p WHERE ip.id = p.id AND COALESCE(ip.assigned_count, 0) < 2147483647 RETURNING " + IpColumns + "), "
+            + "a AS (INSERT INTO $(schema).domain_ip_assignments (" + AssignmentColumns + ") "
+            + "SELECT $7, $1, u.id, CASE WHEN p.status = 'warming' THEN 'warming' ELSE 'active' END, $9, $8, $10, NULL, $9, $9 + interval '1 microsecond' "
+            + "FROM u CROSS JOIN p RETURNING " + AssignmentColumns + ") "
+            + "SELECT p.status, a.*, u.* FROM p LEFT JOIN u ON true LEFT JOIN a ON true";
+    }
+
+    private static (string Holdings, string Pick) PickParts(IpAllocationOptions options)
+    {
         var rank = new List<string>();
         if (options.StatusPreference.Count > 0)
         {
@@ -197,7 +221,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
         var select = "SELECT " + IpColumns + " " + from + eligible;
         if (!options.SpreadAcrossVpsInstances && !options.SpreadAcrossRegions)
         {
-            return holdings + select + "ORDER BY " + string.Join(", ", rank) + Lock;
+            return (holdings, select + "ORDER BY " + string.Join(", ", rank) + Lock);
         }
 
         var unheld = new StringBuilder();
@@ -216,9 +240,9 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
 
         // Each branch is a derived table (a locking clause may not sit in a UNION arm itself); the Append runs the
         // second branch only when the first returned no row.
-        return holdings
-            + "SELECT * FROM (SELECT * FROM (" + select + unheld + "ORDER BY " + string.Join(", ", rank) + Lock + ") unheld "
-            + "UNION ALL SELECT * FROM (" + select + "ORDER BY " + string.Join(", ", spread.Concat(rank)) + Lock + ") spread) pick LIMIT 1";
+        return (holdings,
+            "SELECT * FROM (SELECT * FROM (" + select + unheld + "ORDER BY " + string.Join(", ", rank) + Lock + ") unheld "
+            + "UNION ALL SELECT * FROM (" + select + "ORDER BY " + string.Join(", ", spread.Concat(rank)) + Lock + ") spread) pick LIMIT 1");
     }
 
     /// <summary>The reputation rank of <see cref="IpAllocationPolicy.ReputationRank"/>: good, fair, none, poor, critical.</summary>
@@ -228,8 +252,10 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
     {
         private readonly string _loadIps = SchemaName.Render(LoadIpsSql, schema);
         private readonly string _loadHoldings = SchemaName.Render(LoadHoldingsSql, schema);
-        private readonly string _pick = SchemaName.Render(PickSql(options), schema);
-        private readonly string _write = SchemaName.Render(WriteSql, schema);
+        private readonly string _take = SchemaName.Render(TakeSql(options), schema);
+
+        /// <summary>The engine over this store, for the rotation's allocations under a domain lock already held.</summary>
+        public IpAllocationEngine? Engine { get; set; }
         private readonly string _due = SchemaName.Render(DueSql, schema);
         private readonly string _lockIps = SchemaName.Render(LockIpsSql, schema);
         private readonly string _inForce = SchemaName.Render(InForceSql, schema);
@@ -279,76 +305,75 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             return (rows, holdings);
         }
 
-        public Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken) =>
-            Executor(unitOfWork).ExecuteAsync(
-                nameof(SmtpIpAddress),
-                "ip pool pick",
-                _pick,
-                (request, options),
-                static (p, s) =>
-                {
-                    p.Uuid(s.request.DomainId.Value);
-                    p.Int(s.options.MaxAssignmentsPerIp);
-                    p.Add(UuidArray(s.request.ExcludeIps?.Select(i => i.Value) ?? []));
-                    p.Add(UuidArray(s.request.OnlyIps?.Select(i => i.Value)));
-                    p.Add(UuidArray(s.request.ExcludeVpsInstances?.Select(v => v.Value) ?? []));
-                    p.Add(new NpgsqlParameter<string[]>
-                    {
-                        TypedValue = [.. s.options.ExcludedReputationStates.Select(r => r.ToDatabaseValue())],
-                        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-                    });
-                },
-                static (r, _, ct) => PgReads.OneAsync(r, NpgsqlSmtpIpAddressRepository.Read, ct),
-                cancellationToken);
-
-        public async Task<IpAllocation> WriteAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, SmtpIpAddress ip, DateTimeOffset? expires, CancellationToken cancellationToken)
+        public async Task<IpAllocation?> TakeAsync(
+            IInfraUnitOfWork unitOfWork,
+            IpAllocationRequest request,
+            IpAllocationOptions options,
+            DateTimeOffset? expires,
+            CancellationToken cancellationToken)
         {
             var db = Executor(unitOfWork);
             var now = StoreClock.Now(time);
+            // Validated as AddAsync validates a new assignment; the IP is the one the statement picks (any id passes the rules).
             var row = DomainIpAssignmentRules.PrepareInsert(
-                new DomainIpAssignment { DomainId = domainId, SmtpIpAddressId = ip.Id, Expires = expires },
+                new DomainIpAssignment { DomainId = request.DomainId, SmtpIpAddressId = SmtpIpAddressId.New(), Expires = expires },
                 now);
-            var status = ip.Status == SmtpIpAddressStatus.Warming ? DomainIpAssignmentStatus.Warming : DomainIpAssignmentStatus.Active;
-            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, status);
-            var written = await db.ExecuteAsync(
-                    nameof(DomainIpAssignment),
-                    row.Id,
-                    _write,
-                    (row, status),
+            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, DomainIpAssignmentStatus.Active);
+            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, DomainIpAssignmentStatus.Warming);
+            var taken = await db.ExecuteAsync(
+                    nameof(SmtpIpAddress),
+                    "ip pool allocation",
+                    _take,
+                    (request, options, row),
                     static (p, s) =>
                     {
-                        var v = s.row;
-                        p.Uuid(v.Id.Value);
-                        p.Uuid(v.DomainId?.Value);
-                        p.Uuid(v.SmtpIpAddressId?.Value);
-                        p.Text(s.status.ToDatabaseValue());
-                        p.TimestampTz(v.Assigned);
-                        p.TimestampTz(v.Expires);
-                        p.Text(v.WarmupState.ToDatabaseValue());
-                        p.TimestampTz(v.LastSent);
-                        p.TimestampTz(v.Created);
+                        p.Uuid(s.request.DomainId.Value);
+                        p.Int(s.options.MaxAssignmentsPerIp);
+                        p.Add(UuidArray(s.request.ExcludeIps?.Select(i => i.Value) ?? []));
+                        p.Add(UuidArray(s.request.OnlyIps?.Select(i => i.Value)));
+                        p.Add(UuidArray(s.request.ExcludeVpsInstances?.Select(v => v.Value) ?? []));
+                        p.Add(new NpgsqlParameter<string[]>
+                        {
+                            TypedValue = [.. s.options.ExcludedReputationStates.Select(r => r.ToDatabaseValue())],
+                            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+                        });
+                        p.Uuid(s.row.Id.Value);
+                        p.TimestampTz(s.row.Expires);
+                        p.TimestampTz(s.row.Created);
+                        p.Text(s.row.WarmupState.ToDatabaseValue());
                     },
-                    static async (r, _, ct) => await r.ReadAsync(ct).ConfigureAwait(false)
-                        ? (NpgsqlDomainIpAssignmentRepository.Read(r, 0), NpgsqlSmtpIpAddressRepository.Read(r, 10))
-                        : ((DomainIpAssignment, SmtpIpAddress)?)null,
+                    static async (r, s, ct) =>
+                    {
+                        if (!await r.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            return ((SmtpIpAddressStatus, DomainIpAssignment?, SmtpIpAddress?)?)null;
+                        }
+
+                        var before = SmtpIpAddressStatusExtensions.Map.FromDb(r.TextOrNull(0), s.row.Id.ToString());
+                        return r.IsDBNull(1)
+                            ? (before, null, null)
+                            : (before, NpgsqlDomainIpAssignmentRepository.Read(r, 1), NpgsqlSmtpIpAddressRepository.Read(r, 11));
+                    },
                     cancellationToken)
                 .ConfigureAwait(false);
-            if (written is not { } w)
+            if (taken is not { } t)
             {
-                // The IP row is locked by this transaction, so only its count can have stopped the update.
-                var actual = await unitOfWork.SmtpIpAddresses.GetAsync(ip.Id, cancellationToken).ConfigureAwait(false)
-                    ?? throw new EntityNotFoundException(nameof(SmtpIpAddress), ip.Id.ToString());
-                throw (Exception?)SmtpIpAddressRules.AssignedCountError(actual.AssignedCount, 1)
-                    ?? new ConcurrencyConflictException(nameof(SmtpIpAddress), ip.Id.ToString(), "assigned_count changed while it was adjusted", isTransient: true);
+                return null;
             }
 
-            InfraTelemetry.StatusChanged(row.Status, w.Item1.Status);
-            if (w.Item2.Status != ip.Status)
+            if (t.Item2 is not { } assignment || t.Item3 is not { } ip)
             {
-                InfraTelemetry.StatusChanged(ip.Status, w.Item2.Status);
+                // The picked row is locked by this transaction, so only its count (at the integer maximum) can have stopped the update.
+                throw SmtpIpAddressRules.AssignedCountError(int.MaxValue, 1)!;
             }
 
-            return new IpAllocation(w.Item1, w.Item2, ip.Status);
+            InfraTelemetry.StatusChanged(row.Status, assignment.Status);
+            if (ip.Status != t.Item1)
+            {
+                InfraTelemetry.StatusChanged(t.Item1, ip.Status);
+            }
+
+            return new IpAllocation(assignment, ip, t.Item1);
         }
 
         public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
@@ -429,42 +454,66 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             return [.. found];
         }
 
-        public async Task<IpRelease> ExpireAndReleaseAsync(IInfraUnitOfWork unitOfWork, DomainIpAssignment due, DateTimeOffset now, CancellationToken cancellationToken)
+        public Task<IpAllocation> AllocateAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, CancellationToken cancellationToken) =>
+            Engine!.AllocateInAsync(unitOfWork, request, cancellationToken, domainLocked: true);
+
+        public async Task<Dictionary<DomainIpAssignmentId, IpRelease>> ExpireAndReleaseAsync(
+            IInfraUnitOfWork unitOfWork,
+            IReadOnlyList<DomainIpAssignment> due,
+            DateTimeOffset now,
+            CancellationToken cancellationToken)
         {
-            DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(due.Id.ToString(), due.Status, DomainIpAssignmentStatus.Expired);
-            var (expired, before, after) = await Executor(unitOfWork).ExecuteAsync(
+            if (due.Count == 0)
+            {
+                return [];
+            }
+
+            foreach (var assignment in due)
+            {
+                DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(assignment.Id.ToString(), assignment.Status, DomainIpAssignmentStatus.Expired);
+            }
+
+            var rows = await Executor(unitOfWork).ExecuteAsync(
                     nameof(DomainIpAssignment),
-                    due.Id,
+                    "rotation batch",
                     _expire,
                     (due, now),
                     static (p, s) =>
                     {
-                        p.Uuid(s.due.Id.Value);
+                        p.Add(UuidArray(s.due.Select(a => a.Id.Value)));
                         p.TimestampTz(s.now);
-                        p.Text(s.due.Status.ToDatabaseValue());
+                        p.Add(new NpgsqlParameter<string[]>
+                        {
+                            TypedValue = [.. s.due.Select(a => a.Status.ToDatabaseValue())],
+                            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+                        });
                     },
-                    static async (r, s, ct) =>
-                    {
-                        await r.ReadAsync(ct).ConfigureAwait(false);
-                        var key = s.due.Id.ToString();
-                        SmtpIpAddressStatus? b = r.TextOrNull(1) is { } bs ? SmtpIpAddressStatusExtensions.Map.FromDb(bs, key) : null;
-                        SmtpIpAddressStatus? a = r.TextOrNull(2) is { } @as ? SmtpIpAddressStatusExtensions.Map.FromDb(@as, key) : b;
-                        return (r.GetInt64(0) > 0, b, a);
-                    },
+                    static (r, _, ct) => PgReads.AllAsync(
+                        r,
+                        static r =>
+                        {
+                            var key = r.GetGuid(0).ToString("D");
+                            SmtpIpAddressStatus? before = r.TextOrNull(1) is { } b ? SmtpIpAddressStatusExtensions.Map.FromDb(b, key) : null;
+                            SmtpIpAddressStatus? after = r.TextOrNull(2) is { } a ? SmtpIpAddressStatusExtensions.Map.FromDb(a, key) : null;
+                            return (Id: new DomainIpAssignmentId(r.GetGuid(0)), Release: new IpRelease(before, after));
+                        },
+                        ct),
                     cancellationToken)
                 .ConfigureAwait(false);
-            if (!expired)
+            var released = new Dictionary<DomainIpAssignmentId, IpRelease>(rows.Count);
+            var ipMoves = new HashSet<(SmtpIpAddressStatus, SmtpIpAddressStatus, Guid)>();
+            var byId = due.ToDictionary(a => a.Id);
+            foreach (var (id, release) in rows)
             {
-                return new IpRelease(false, null, null);
+                released[id] = release;
+                InfraTelemetry.StatusChanged(byId[id].Status, DomainIpAssignmentStatus.Expired);
+                if (release is { Before: { } from, After: { } to } && from != to && byId[id].SmtpIpAddressId is { } ip && ipMoves.Add((from, to, ip.Value)))
+                {
+                    InfraTelemetry.StatusChanged(from, to);
+                }
             }
 
-            InfraTelemetry.StatusChanged(due.Status, DomainIpAssignmentStatus.Expired);
-            if (before is { } from && after is { } to && from != to)
-            {
-                InfraTelemetry.StatusChanged(from, to);
-            }
-
-            return new IpRelease(true, before, after);
+            return released;
         }
 
         private static NpgsqlParameter UuidArray(IEnumerable<Guid>? values) =>
