@@ -151,11 +151,26 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
     /// the options give), never from input, so the statement text equals the index's expressions and the planner can use
     /// it; everything that varies per call is a parameter.
     /// </remarks>
-    internal static string PickSql(IpAllocationOptions options)
+    internal static string PickSql(IpAllocationOptions options, RequestFilters filters = RequestFilters.None)
     {
-        var (holdings, pick) = PickParts(options);
+        var (holdings, pick) = PickParts(options, filters);
         return holdings + pick;
     }
+
+    /// <summary>Which of a request's filters a statement carries (one statement text per combination).</summary>
+    [Flags]
+    internal enum RequestFilters
+    {
+        None = 0,
+        ExcludeIps = 1,
+        OnlyIps = 2,
+        ExcludeVpsInstances = 4,
+    }
+
+    internal static RequestFilters FiltersOf(IpAllocationRequest request) =>
+        (request.ExcludeIps is { Count: > 0 } ? RequestFilters.ExcludeIps : RequestFilters.None)
+        | (request.OnlyIps is not null ? RequestFilters.OnlyIps : RequestFilters.None)
+        | (request.ExcludeVpsInstances is { Count: > 0 } ? RequestFilters.ExcludeVpsInstances : RequestFilters.None);
 
     /// <summary>
     /// The whole allocation after the domain lock, as one statement: the ranked pick (<see cref="PickSql"/>) as a CTE,
@@ -165,22 +180,25 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
     /// before), <c>updated</c> one microsecond after <c>created</c>, the IP's <c>updated</c> one microsecond more when its
     /// status moves.
     /// </summary>
-    internal static string TakeSql(IpAllocationOptions options)
+    internal static string TakeSql(IpAllocationOptions options, RequestFilters filters)
     {
-        var (holdings, pick) = PickParts(options);
+        var (holdings, pick) = PickParts(options, filters);
         return holdings + ", p AS (" + pick + "), "
             + "u AS (UPDATE $(schema).smtp_ip_addresses ip SET assigned_count = COALESCE(ip.assigned_count, 0) + 1, "
             + "status = CASE WHEN ip.status IN ('available', 'warmed') THEN 'assigned' ELSE ip.status END, "
-            + "updated = GREATEST($9, ip.updated + interval '1 microsecond') "
+            + "updated = GREATEST($7, ip.updated + interval '1 microsecond') "
             + "+ CASE WHEN ip.status IN ('available', 'warmed') THEN interval '1 microsecond' ELSE interval '0' END "
             + "FROM p WHERE ip.id = p.id AND COALESCE(ip.assigned_count, 0) < 2147483647 RETURNING " + IpColumns + "), "
             + "a AS (INSERT INTO $(schema).domain_ip_assignments (" + AssignmentColumns + ") "
-            + "SELECT $7, $1, u.id, CASE WHEN p.status = 'warming' THEN 'warming' ELSE 'active' END, $9, $8, $10, NULL, $9, $9 + interval '1 microsecond' "
+            + "SELECT $5, $1, u.id, CASE WHEN p.status = 'warming' THEN 'warming' ELSE 'active' END, $7, $6, $8, NULL, $7, $7 + interval '1 microsecond' "
             + "FROM u CROSS JOIN p RETURNING " + AssignmentColumns + ") "
             + "SELECT p.status, a.*, u.* FROM p LEFT JOIN u ON true LEFT JOIN a ON true";
     }
 
-    private static (string Holdings, string Pick) PickParts(IpAllocationOptions options)
+    // The options' values are written into the statement as constants (a validated integer, enum values), so they
+    // never make the server re-plan; per call only the domain and the request's filters are parameters, and a filter
+    // the request does not use is not in the text, so the prepared statement keeps one plan.
+    private static (string Holdings, string Pick) PickParts(IpAllocationOptions options, RequestFilters filters)
     {
         var rank = new List<string>();
         if (options.StatusPreference.Count > 0)
@@ -207,10 +225,14 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             : "FROM $(schema).smtp_ip_addresses ip LEFT JOIN $(schema).vps_instances v ON v.id = ip.vps_instance_id ";
         var eligible =
             "WHERE ip.status IN (" + string.Join(", ", AssignableStatuses.Select(v => "'" + v + "'")) + ") "
-            + "AND COALESCE(ip.assigned_count, 0) < $2 "
-            + "AND NOT (ip.id = ANY($3)) AND ($4::uuid[] IS NULL OR ip.id = ANY($4)) "
-            + "AND (ip.vps_instance_id IS NULL OR NOT (ip.vps_instance_id = ANY($5))) "
-            + "AND (ip.reputation_state IS NULL OR NOT (ip.reputation_state = ANY($6))) "
+            + string.Create(CultureInfo.InvariantCulture, $"AND COALESCE(ip.assigned_count, 0) < {options.MaxAssignmentsPerIp} ")
+            + (filters.HasFlag(RequestFilters.ExcludeIps) ? "AND NOT (ip.id = ANY($2)) " : "")
+            + (filters.HasFlag(RequestFilters.OnlyIps) ? "AND ip.id = ANY($3) " : "")
+            + (filters.HasFlag(RequestFilters.ExcludeVpsInstances) ? "AND (ip.vps_instance_id IS NULL OR NOT (ip.vps_instance_id = ANY($4))) " : "")
+            + (options.ExcludedReputationStates.Count > 0
+                ? "AND (ip.reputation_state IS NULL OR ip.reputation_state NOT IN ("
+                    + string.Join(", ", options.ExcludedReputationStates.Order().Select(r => "'" + r.ToDatabaseValue() + "'")) + ")) "
+                : "")
             + "AND NOT (ip.id = ANY(ARRAY(SELECT h.ip_id FROM h))) ";
         var holdings =
             "WITH h AS MATERIALIZED (SELECT a.smtp_ip_address_id AS ip_id, hip.vps_instance_id AS vps_id, hv.region "
@@ -252,7 +274,8 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
     {
         private readonly string _loadIps = SchemaName.Render(LoadIpsSql, schema);
         private readonly string _loadHoldings = SchemaName.Render(LoadHoldingsSql, schema);
-        private readonly string _take = SchemaName.Render(TakeSql(options), schema);
+        private readonly string[] _take =
+            [.. Enumerable.Range(0, 8).Select(f => SchemaName.Render(TakeSql(options, (RequestFilters)f), schema))];
 
         /// <summary>The engine over this store, for the rotation's allocations under a domain lock already held.</summary>
         public IpAllocationEngine? Engine { get; set; }
@@ -323,20 +346,15 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             var taken = await db.ExecuteAsync(
                     nameof(SmtpIpAddress),
                     "ip pool allocation",
-                    _take,
-                    (request, options, row),
+                    _take[(int)FiltersOf(request)],
+                    (request, row),
                     static (p, s) =>
                     {
+                        // Every parameter is bound with its type, also those the statement's variant does not use.
                         p.Uuid(s.request.DomainId.Value);
-                        p.Int(s.options.MaxAssignmentsPerIp);
                         p.Add(UuidArray(s.request.ExcludeIps?.Select(i => i.Value) ?? []));
-                        p.Add(UuidArray(s.request.OnlyIps?.Select(i => i.Value)));
+                        p.Add(UuidArray(s.request.OnlyIps?.Select(i => i.Value) ?? []));
                         p.Add(UuidArray(s.request.ExcludeVpsInstances?.Select(v => v.Value) ?? []));
-                        p.Add(new NpgsqlParameter<string[]>
-                        {
-                            TypedValue = [.. s.options.ExcludedReputationStates.Select(r => r.ToDatabaseValue())],
-                            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-                        });
                         p.Uuid(s.row.Id.Value);
                         p.TimestampTz(s.row.Expires);
                         p.TimestampTz(s.row.Created);
