@@ -7,7 +7,7 @@ namespace PenguinMails.Infrastructure.Core.Benchmarks;
 
 /// <summary>
 /// The fleets of the FleetScale benchmarks, one database per size, seeded by set-based SQL in a few seconds (so seeding
-/// never dominates a run): <c>ips / 20</c> active VPS instances in four regions; <c>ips</c> IPs, 90 % in an assignable
+/// never dominates a run): <c>ips / 20</c> active VPS instances in four regions, 20 consecutive IPs on each; <c>ips</c> IPs, 90 % in an assignable
 /// status (warmed, available, warming; assigned once held), 10 % degraded, burned or quarantined, reputations mixed with
 /// some unchecked; one live assignment per two IPs (<c>ips / 4</c> domains holding two each); 500 rotation domains each
 /// holding two assignments that are already due (the base domains belong to 200 tenants) (1,000 due, 500 of them their domain's last in force once the first is
@@ -27,7 +27,7 @@ internal static class FleetDatabase
         FROM generate_series(0, $1 / 20 - 1) v;
 
         INSERT INTO smtp_ip_addresses (id, vps_instance_id, ip_address, status, reputation_state, approximate_cost, assigned_count)
-        SELECT md5('ip' || i)::uuid, md5('vps' || (i % ($1 / 20)))::uuid, '10.' || (i / 65536) || '.' || (i / 256 % 256) || '.' || (i % 256),
+        SELECT md5('ip' || i)::uuid, md5('vps' || (i / 20))::uuid, '10.' || (i / 65536) || '.' || (i / 256 % 256) || '.' || (i % 256),
                CASE WHEN i % 10 = 9 THEN (ARRAY['degraded', 'burned', 'quarantined'])[1 + i / 10 % 3]
                     ELSE (ARRAY['warmed', 'available', 'warming', 'warmed'])[1 + i % 4] END,
                CASE WHEN i % 7 = 0 THEN NULL ELSE (ARRAY['good', 'fair', 'poor', 'critical', 'good'])[1 + i % 5] END,
