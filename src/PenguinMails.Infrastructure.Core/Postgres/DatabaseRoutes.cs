@@ -165,7 +165,7 @@ internal sealed class StandbyReads
             var check = new NpgsqlCommand("SELECT pg_is_in_recovery(), COALESCE(pg_last_wal_replay_lsn() >= $1, false)", standby);
             await using (check.ConfigureAwait(false))
             {
-                check.Parameters.Add(new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = target });
+                check.Parameters.Add(new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = target, NpgsqlDbType = NpgsqlDbType.PgLsn });
                 while (true)
                 {
                     bool inRecovery;

@@ -106,14 +106,14 @@ public sealed class PrimaryStandbyPair : IAsyncDisposable
             await pair.WaitUntilAnswersAsync(pair.PrimaryPort, "postgres").ConfigureAwait(false);
             await pair.WaitUntilAnswersAsync(pair.StandbyPort, "postgres").ConfigureAwait(false);
             await pair.WaitForStreamingAsync().ConfigureAwait(false);
-            await pair.AdminAsync(
+            await AdminAsync(
                     pair.PrimaryPort,
                     "ALTER SYSTEM SET synchronous_standby_names = '*'",
                     "ALTER SYSTEM SET synchronous_commit = 'on'",
                     "SELECT pg_reload_conf()")
                 .ConfigureAwait(false);
             await pair.WaitForSynchronousAsync().ConfigureAwait(false);
-            await pair.AdminAsync(pair.PrimaryPort, $"CREATE DATABASE {Database}").ConfigureAwait(false);
+            await AdminAsync(pair.PrimaryPort, $"CREATE DATABASE {Database}").ConfigureAwait(false);
             await pair.WaitForReplayAsync().ConfigureAwait(false);
             await pair.WaitUntilAnswersAsync(pair.StandbyPort, Database).ConfigureAwait(false);
             return pair;
@@ -155,10 +155,8 @@ public sealed class PrimaryStandbyPair : IAsyncDisposable
     {
         // fsync is off (a throwaway cluster on a loaded machine); the servers are never crashed at the OS level, so the
         // acknowledged-write guarantee the tests check is the replication protocol's, which fsync does not affect.
-        var options = string.Create(
-            CultureInfo.InvariantCulture,
-            $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100 "
-            + "-c hot_standby=on -c hot_standby_feedback=on -c wal_receiver_status_interval=1 -c max_wal_senders=5 -c wal_level=replica");
+        var options = string.Create(CultureInfo.InvariantCulture, $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100")
+            + " -c hot_standby=on -c hot_standby_feedback=on -c wal_receiver_status_interval=1 -c max_wal_senders=5 -c wal_level=replica";
         PostgresServer.Run(Path.Combine(_bin, "pg_ctl"), ["-D", DataOf(root), "-l", LogOf(root), "-w", "-t", "60", "-o", options, "start"], _runuser, s_timeout);
     }
 
@@ -202,7 +200,7 @@ public sealed class PrimaryStandbyPair : IAsyncDisposable
     /// <param name="database">The database.</param>
     /// <param name="sql">The query (test text, constant).</param>
     /// <returns>The value.</returns>
-    public async Task<T> ScalarAsync<T>(int port, string database, string sql)
+    public static async Task<T> ScalarAsync<T>(int port, string database, string sql)
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Single(port)) { Database = database }.ConnectionString);
         await using (connection.ConfigureAwait(false))
@@ -265,7 +263,7 @@ public sealed class PrimaryStandbyPair : IAsyncDisposable
             Pooling = false,
         }.ConnectionString;
 
-    private async Task AdminAsync(int port, params string[] statements)
+    private static async Task AdminAsync(int port, params string[] statements)
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Single(port)) { Database = "postgres" }.ConnectionString);
         await using (connection.ConfigureAwait(false))
