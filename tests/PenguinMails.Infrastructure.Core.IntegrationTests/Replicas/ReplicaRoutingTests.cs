@@ -267,6 +267,56 @@ public sealed class ReplicaRoutingTests(PrimaryStandbyFixture fixture, ITestOutp
     }
 
     [PrivatePostgresFact]
+    public async Task ReadYourWrites_200WritesEachReadAtOnceFromTheStandby_NoneStale_StaleFiguresPrinted()
+    {
+        const string schema = "lag_figures";
+        const int writes = 200;
+        using var host = await ReplicaHosts.StartAsync(Pair.StandbyFirstConnectionString(), schema);
+        var repository = host.Services.GetRequiredService<IVpsInstanceRepository>();
+        var staleReads = 0;
+        var readYourWritesStale = 0;
+        for (var i = 1; i <= 2 * writes; i++)
+        {
+            await repository.AddAsync(new VpsInstance());
+            if (i % 2 == 1)
+            {
+                using (ReadRoute.PreferStandby())
+                {
+                    staleReads += await repository.CountAsync() < i ? 1 : 0;
+                }
+            }
+            else
+            {
+                using (ReadRoute.PreferStandby(ReadConsistency.ReadYourWrites))
+                {
+                    readYourWritesStale += await repository.CountAsync() < i ? 1 : 0;
+                }
+            }
+        }
+
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"standby reads right after an acknowledged write (synchronous commit, idle): stale {staleReads}/{writes} ({100.0 * staleReads / writes:F0} %); read-your-writes: {readYourWritesStale}/{writes}"));
+        Assert.Equal(0, readYourWritesStale);
+        await host.StopAsync();
+    }
+
+    [PrivatePostgresFact]
+    public async Task HealthCheck_WriteRouteOnAServerInRecovery_Unhealthy()
+    {
+        // A single-host connection string naming the standby: the package cannot tell before it connects.
+        using var host = await ReplicaHosts.StartAsync(Pair.StandbyConnectionString, "public", MigrationMode.Off);
+
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        var entry = health.Entries[PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("recovery", entry.Description, StringComparison.Ordinal);
+        Assert.Equal(true, entry.Data["write_route_in_recovery"]);
+        await host.StopAsync();
+    }
+
+    [PrivatePostgresFact]
     public async Task RegisteredMultiHostDataSource_IsFound_AndAFixedTargetDataSourceIsRejected()
     {
         const string schema = "registered";
