@@ -115,6 +115,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var firstAck = Volatile.Read(ref firstAckAfterStop);
         var writesBackAfterPromotion = firstAck == long.MaxValue ? (TimeSpan?)null : TimeSpan.FromSeconds((double)firstAck / Stopwatch.Frequency) - promotedAt;
         output.WriteLine(ledger.ToString());
+        output.WriteLine($"untyped errors: {ledger.UntypedErrors.Count} ({string.Join("; ", ledger.UntypedErrors.Select(e => e.GetType().Name + ": " + e.Message).Distinct().Take(3))})");
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"stop took {(stoppedAt - stopStarted).TotalSeconds:F2} s; promoted {(promotedAt - stoppedAt).TotalSeconds:F2} s after the stop; "
