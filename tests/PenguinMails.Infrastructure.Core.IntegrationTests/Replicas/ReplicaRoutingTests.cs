@@ -317,6 +317,39 @@ public sealed class ReplicaRoutingTests(PrimaryStandbyFixture fixture, ITestOutp
     }
 
     [PrivatePostgresFact]
+    public async Task CostReport_BackgroundReadsFromStandby_ReadsTheStandbyElseThePrimary()
+    {
+        const string schema = "cost_report";
+        using var standbyReads = await ReplicaHosts.StartAsync(Pair.StandbyFirstConnectionString(), schema, configure: o => o.Replicas.BackgroundReadsFromStandby = true);
+        using var primaryReads = await ReplicaHosts.StartAsync(Pair.StandbyFirstConnectionString(), schema);
+        var tenant = TenantId.New();
+        var domain = DomainId.New();
+        await ReplicaHosts.ExecuteAsync(Pair.PrimaryConnectionString, $"INSERT INTO {schema}.tenants (id) VALUES ($1)", tenant.Value);
+        await ReplicaHosts.ExecuteAsync(Pair.PrimaryConnectionString, $"INSERT INTO {schema}.domains (id, tenant_id) VALUES ($1, $2)", domain.Value, tenant.Value);
+        var vps = await primaryReads.Services.GetRequiredService<IVpsInstanceRepository>().AddAsync(new VpsInstance { MonthlyCost = 12m });
+        await primaryReads.Services.GetRequiredService<ISmtpIpAddressRepository>().AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "10.8.0.1" });
+        await Pair.WaitForReplayAsync();
+        await Pair.PauseReplayAsync();
+        try
+        {
+            await primaryReads.Services.GetRequiredService<IIpPoolAllocator>().AllocateAsync(new IpAllocationRequest(domain));
+
+            // The standby has not replayed the assignment; the primary has.
+            Assert.DoesNotContain(await standbyReads.Services.GetRequiredService<ITenantCostReport>().GetMonthlyCostsAsync(), c => c.TenantId == tenant);
+            Assert.Contains(await primaryReads.Services.GetRequiredService<ITenantCostReport>().GetMonthlyCostsAsync(), c => c.TenantId == tenant && c.AssignmentCount == 1);
+        }
+        finally
+        {
+            await Pair.ResumeReplayAsync();
+        }
+
+        await Pair.WaitForReplayAsync();
+        Assert.Contains(await standbyReads.Services.GetRequiredService<ITenantCostReport>().GetMonthlyCostsAsync(), c => c.TenantId == tenant && c.AssignmentCount == 1);
+        await standbyReads.StopAsync();
+        await primaryReads.StopAsync();
+    }
+
+    [PrivatePostgresFact]
     public async Task RegisteredMultiHostDataSource_IsFound_AndAFixedTargetDataSourceIsRejected()
     {
         const string schema = "registered";
