@@ -37,6 +37,7 @@ internal static class CliApp
     public const int Cancelled = 130;
 
     private const string Tool = "penguinmails-infra";
+    private const string CancelledMessage = "cancelled; nothing more was changed (a version in progress was rolled back by the server)";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> getEnvironment, CancellationToken cancellationToken)
     {
@@ -81,12 +82,19 @@ internal static class CliApp
         try
         {
             var code = await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            if (code == Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                // System.CommandLine turns the action's OperationCanceledException into 130 itself.
+                await context.FailAsync(CancelledMessage).ConfigureAwait(false);
+                return Cancelled;
+            }
+
             await stdout.WriteAsync(helpOutput.ToString().Replace(RootCommand.ExecutableName, Tool, StringComparison.Ordinal)).ConfigureAwait(false);
             return usageOnly ? Usage : code;
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or NpgsqlException or PenguinMailsException)
         {
-            await context.FailAsync("cancelled; nothing more was changed (a version in progress was rolled back by the server)").ConfigureAwait(false);
+            await context.FailAsync(CancelledMessage).ConfigureAwait(false);
             return Cancelled;
         }
         catch (CliUsageException ex)

@@ -67,16 +67,13 @@ internal static class CliCommands
     private static Command MigrateCommand(CliContext context, GlobalOptions global)
     {
         var to = VersionOption("--to", "The highest version to apply (default: the latest)");
-        var createHostTables = new Option<bool>("--create-host-tables")
-        {
-            Description = "Create minimal stand-ins for the host tables users, tenants and domains when they are missing (development and tests); accepts true/false, yes/no",
-            Arity = ArgumentArity.ZeroOrOne,
-            CustomParser = ParseSwitch,
-        };
+        var createHostTables = SwitchOption(
+            "--create-host-tables",
+            "Create minimal stand-ins for the host tables users, tenants and domains when they are missing (development and tests); alone or =true/false, yes/no");
         var command = new Command("migrate", "Apply the pending versions (up to --to) under the migration lock") { to, createHostTables };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var (dataSource, migrator, schemaName) = global.Open(context, parsed, parsed.GetValue(createHostTables));
+            var (dataSource, migrator, schemaName) = global.Open(context, parsed, IsOn(parsed, createHostTables));
             await using (dataSource.ConfigureAwait(false))
             {
                 var applied = await migrator.MigrateAsync(parsed.GetValue(to), cancellationToken).ConfigureAwait(false);
@@ -369,28 +366,25 @@ internal static class CliCommands
         return value;
     }
 
-    /// <summary>A switch: present alone is true; with a value, true/false, yes/no, on/off, 1/0.</summary>
-    private static bool ParseSwitch(ArgumentResult result)
+    /// <summary>
+    /// A switch: present alone is on; with a value, true/false, yes/no, on/off, 1/0. (A string option: System.CommandLine's
+    /// own bool option takes only true/false as its value and leaves "yes" as a stray argument.)
+    /// </summary>
+    private static Option<string?> SwitchOption(string name, string description)
     {
-        if (result.Tokens.Count == 0)
+        var option = new Option<string?>(name) { Description = description, Arity = ArgumentArity.ZeroOrOne, HelpName = "yes|no" };
+        option.Validators.Add(result =>
         {
-            return true;
-        }
-
-        var text = result.Tokens[0].Value.ToLowerInvariant();
-        if (s_truthy.Contains(text))
-        {
-            return true;
-        }
-
-        if (s_falsy.Contains(text))
-        {
-            return false;
-        }
-
-        result.AddError($"{((OptionResult)result.Parent!).Option.Name} takes true/false, yes/no, on/off or 1/0");
-        return false;
+            if (result.Tokens.Count > 0 && !s_truthy.Contains(result.Tokens[0].Value.ToLowerInvariant()) && !s_falsy.Contains(result.Tokens[0].Value.ToLowerInvariant()))
+            {
+                result.AddError($"{name} takes true/false, yes/no, on/off or 1/0");
+            }
+        });
+        return option;
     }
+
+    private static bool IsOn(ParseResult parsed, Option<string?> option) =>
+        parsed.GetResult(option) is { } result && (result.Tokens.Count == 0 || s_truthy.Contains(result.Tokens[0].Value.ToLowerInvariant()));
 
     private static Option<string> OutputOption()
     {

@@ -11,6 +11,20 @@ internal static class CliProcess
 
     public static async Task<CliResult> RunDllAsync(string dll, string[] args, Dictionary<string, string>? env = null)
     {
+        using var process = Start(dll, args, env);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the built <c>penguinmails-infra</c> dll and returns the running process (the caller reads its output).</summary>
+    public static Process StartCli(string[] args, Dictionary<string, string>? env = null) =>
+        Start(BuiltDll(Path.Combine("src", "PenguinMails.Infrastructure.Cli"), "PenguinMails.Infrastructure.Cli"), args, env);
+
+    private static Process Start(string dll, string[] args, Dictionary<string, string>? env)
+    {
         var psi = new ProcessStartInfo
         {
             FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
@@ -30,12 +44,7 @@ internal static class CliProcess
             psi.Environment[key] = value;
         }
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return Process.Start(psi)!;
     }
 
     /// <summary>The dll of a project of the repository, built in this test assembly's configuration (a project reference builds it first).</summary>
