@@ -211,7 +211,11 @@ public sealed class CliOperationsTests
         var waited = Stopwatch.StartNew();
         while (await Db.ScalarAsync<long>(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'penguinmails-infra' AND wait_event_type = 'Lock'") == 0)
         {
-            Assert.False(process.HasExited, "the CLI exited before waiting for the lock: " + await stderr);
+            if (process.HasExited)
+            {
+                Assert.Fail($"the CLI exited ({process.ExitCode}) before waiting for the lock: {await stderr}");
+            }
+
             Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), "the CLI never waited for the migration lock");
             await Task.Delay(100);
         }
