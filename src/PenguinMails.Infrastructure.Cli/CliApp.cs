@@ -37,9 +37,16 @@ internal static class CliApp
     public const int Cancelled = 130;
 
     private const string Tool = "penguinmails-infra";
-    private const string CancelledMessage = "cancelled; nothing more was changed (a version in progress was rolled back by the server)";
+    private const string CancelledMessage =
+        "cancelled; nothing more was changed (a version in progress was rolled back by the server)";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> getEnvironment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, string?> getEnvironment,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -75,13 +82,17 @@ internal static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await context.FailAsync(DescribeParseError(parsed) + $" ({Tool} {CommandPath(parsed)}--help)").ConfigureAwait(false);
+            await context
+                .FailAsync(DescribeParseError(parsed) + $" ({Tool} {CommandPath(parsed)}--help)")
+                .ConfigureAwait(false);
             return Usage;
         }
 
         try
         {
-            var code = await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            var code = await parsed
+                .InvokeAsync(invocation, cancellationToken)
+                .ConfigureAwait(false);
             if (code == Cancelled && cancellationToken.IsCancellationRequested)
             {
                 // System.CommandLine turns the action's OperationCanceledException into 130 itself.
@@ -89,10 +100,19 @@ internal static class CliApp
                 return Cancelled;
             }
 
-            await stdout.WriteAsync(helpOutput.ToString().Replace(RootCommand.ExecutableName, Tool, StringComparison.Ordinal)).ConfigureAwait(false);
+            await stdout
+                .WriteAsync(
+                    helpOutput
+                        .ToString()
+                        .Replace(RootCommand.ExecutableName, Tool, StringComparison.Ordinal)
+                )
+                .ConfigureAwait(false);
             return usageOnly ? Usage : code;
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or NpgsqlException or PenguinMailsException)
+        catch (Exception ex)
+            when (cancellationToken.IsCancellationRequested
+                && ex is OperationCanceledException or NpgsqlException or PenguinMailsException
+            )
         {
             await context.FailAsync(CancelledMessage).ConfigureAwait(false);
             return Cancelled;
@@ -104,28 +124,57 @@ internal static class CliApp
         }
         catch (MigrationException ex) when (ex.Failure == MigrationFailure.HostTablesMissing)
         {
-            await context.FailAsync(
-                $"the host tables {string.Join(", ", ex.MissingHostTables)} do not exist in schema '{ex.Schema}' of {context.Target}; they belong to the host platform: create them first, or pass --create-host-tables for minimal stand-ins (development and tests)").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"the host tables {string.Join(", ", ex.MissingHostTables)} do not exist in schema '{ex.Schema}' of {context.Target}; they belong to the host platform: create them first, or pass --create-host-tables for minimal stand-ins (development and tests)"
+                )
+                .ConfigureAwait(false);
             return Failed;
         }
         catch (Exception ex) when (FindConnectionFailure(ex) is { } reason)
         {
-            await context.FailAsync($"cannot reach PostgreSQL at {context.HostAndPort}: {reason}").ConfigureAwait(false);
+            await context
+                .FailAsync($"cannot reach PostgreSQL at {context.HostAndPort}: {reason}")
+                .ConfigureAwait(false);
             return Unreachable;
         }
-        catch (Exception ex) when (FindPostgresError(ex) is { } pg && pg.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        catch (Exception ex)
+            when (FindPostgresError(ex) is { } pg
+                && pg.SqlState
+                    is PostgresErrorCodes.InvalidPassword
+                        or PostgresErrorCodes.InvalidAuthorizationSpecification
+            )
         {
-            await context.FailAsync($"authentication failed for user '{context.User}' at {context.HostAndPort} (the password is not shown): {pg.MessageText}").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"authentication failed for user '{context.User}' at {context.HostAndPort} (the password is not shown): {pg.MessageText}"
+                )
+                .ConfigureAwait(false);
             return Failed;
         }
-        catch (Exception ex) when (FindPostgresError(ex) is { SqlState: PostgresErrorCodes.InvalidCatalogName } pg)
+        catch (Exception ex)
+            when (FindPostgresError(ex) is { SqlState: PostgresErrorCodes.InvalidCatalogName } pg)
         {
-            await context.FailAsync($"database '{context.Database}' does not exist on {context.HostAndPort}: {pg.MessageText}").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"database '{context.Database}' does not exist on {context.HostAndPort}: {pg.MessageText}"
+                )
+                .ConfigureAwait(false);
             return NotReached;
         }
-        catch (Exception ex) when (FindPostgresError(ex) is { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName } pg)
+        catch (Exception ex)
+            when (FindPostgresError(ex)
+                    is {
+                        SqlState: PostgresErrorCodes.UndefinedTable
+                            or PostgresErrorCodes.InvalidSchemaName
+                    } pg
+            )
         {
-            await context.FailAsync($"{pg.MessageText} in {context.Target}: the schema is not installed ({Tool} migrate)").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"{pg.MessageText} in {context.Target}: the schema is not installed ({Tool} migrate)"
+                )
+                .ConfigureAwait(false);
             return NotReached;
         }
         catch (PenguinMailsException ex)
@@ -135,12 +184,18 @@ internal static class CliApp
         }
         catch (PostgresException ex)
         {
-            await context.FailAsync($"PostgreSQL error {ex.SqlState} at {context.HostAndPort}: {ex.MessageText}").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"PostgreSQL error {ex.SqlState} at {context.HostAndPort}: {ex.MessageText}"
+                )
+                .ConfigureAwait(false);
             return Failed;
         }
         catch (NpgsqlException ex)
         {
-            await context.FailAsync($"database error at {context.HostAndPort}: {ex.Message}").ConfigureAwait(false);
+            await context
+                .FailAsync($"database error at {context.HostAndPort}: {ex.Message}")
+                .ConfigureAwait(false);
             return Failed;
         }
         catch (IOException ex)
@@ -166,11 +221,16 @@ internal static class CliApp
             {
                 // Only the option's name: "--x=value" could carry a secret after the '='.
                 var name = token.Split('=', ':')[0];
-                return command is RootCommand ? $"unknown option {name}" : $"unknown option {name} for {command.Name}";
+                return command is RootCommand
+                    ? $"unknown option {name}"
+                    : $"unknown option {name} for {command.Name}";
             }
 
             // A word is shown; anything else could be a connection string pasted in the wrong place.
-            var shown = token.Length <= 40 && token.All(c => char.IsAsciiLetterLower(c) || c == '-') ? $"'{token}'" : "(not shown)";
+            var shown =
+                token.Length <= 40 && token.All(c => char.IsAsciiLetterLower(c) || c == '-')
+                    ? $"'{token}'"
+                    : "(not shown)";
             return command is RootCommand || command.Subcommands.Count > 0
                 ? $"unknown command {shown}{(command.Subcommands.Count > 0 ? $"; {CommandPath(parsed)}commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))}" : "")}"
                 : $"unexpected argument {shown} for {command.Name}";
@@ -187,7 +247,11 @@ internal static class CliApp
     private static string CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
-        for (var result = parsed.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as CommandResult)
+        for (
+            var result = parsed.CommandResult;
+            result is not null && result.Command is not RootCommand;
+            result = result.Parent as CommandResult
+        )
         {
             names.Insert(0, result.Command.Name);
         }
@@ -209,10 +273,13 @@ internal static class CliApp
             {
                 return socket.SocketErrorCode switch
                 {
-                    SocketError.ConnectionRefused => "connection refused (is the server running and listening on that port?)",
-                    SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "unknown host",
+                    SocketError.ConnectionRefused =>
+                        "connection refused (is the server running and listening on that port?)",
+                    SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                        "unknown host",
                     SocketError.TimedOut => "timed out",
-                    SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
+                    SocketError.NetworkUnreachable or SocketError.HostUnreachable =>
+                        "network unreachable",
                     _ => socket.SocketErrorCode.ToString(),
                 };
             }
@@ -244,7 +311,11 @@ internal static class CliApp
 internal sealed class CliUsageException(string message) : Exception(message);
 
 /// <summary>The writers, the environment and the connection the commands share; never holds the password in a message.</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<string, string?> getEnvironment)
+internal sealed class CliContext(
+    TextWriter stdout,
+    TextWriter stderr,
+    Func<string, string?> getEnvironment
+)
 {
     public TextWriter Out { get; } = stdout;
 
@@ -260,7 +331,8 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
 
     public string User { get; private set; } = "";
 
-    public Task FailAsync(string message) => Error.WriteLineAsync("penguinmails-infra: " + message.ReplaceLineEndings(" "));
+    public Task FailAsync(string message) =>
+        Error.WriteLineAsync("penguinmails-infra: " + message.ReplaceLineEndings(" "));
 
     public Task WriteLineAsync(string line) => Out.WriteLineAsync(line);
 
@@ -271,7 +343,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
         var connectionString = connectionOption ?? getEnvironment(CliApp.ConnectionVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new CliUsageException($"no connection string: pass --connection \"...\" or set {CliApp.ConnectionVariable}");
+            throw new CliUsageException(
+                $"no connection string: pass --connection \"...\" or set {CliApp.ConnectionVariable}"
+            );
         }
 
         NpgsqlConnectionStringBuilder builder;
@@ -282,7 +356,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
         catch (ArgumentException)
         {
             // The parser's message may quote the value; say only that it is invalid.
-            throw new CliUsageException("the connection string is not a valid Npgsql connection string (its text is not shown)");
+            throw new CliUsageException(
+                "the connection string is not a valid Npgsql connection string (its text is not shown)"
+            );
         }
 
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -292,21 +368,31 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
 
         User = builder.Username ?? Environment.UserName;
         Database = builder.Database ?? User;
-        HostAndPort = string.Create(CultureInfo.InvariantCulture, $"{builder.Host ?? "localhost"}:{builder.Port}");
+        HostAndPort = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{builder.Host ?? "localhost"}:{builder.Port}"
+        );
         Target = $"{HostAndPort}/{Database}";
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>Whether the schema exists and holds the package's history table.</summary>
-    public static async Task<(bool SchemaExists, bool HistoryExists)> ProbeSchemaAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
+    public static async Task<(bool SchemaExists, bool HistoryExists)> ProbeSchemaAsync(
+        NpgsqlDataSource dataSource,
+        string schema,
+        CancellationToken cancellationToken
+    )
     {
         var command = dataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1), "
-            + "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2)");
+                + "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2)"
+        );
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = schema });
-            command.Parameters.Add(new NpgsqlParameter { Value = SchemaMigrations.HistoryTableName });
+            command.Parameters.Add(
+                new NpgsqlParameter { Value = SchemaMigrations.HistoryTableName }
+            );
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

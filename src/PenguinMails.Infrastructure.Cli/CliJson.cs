@@ -11,70 +11,77 @@ namespace PenguinMails.Infrastructure.Cli;
 /// </summary>
 internal static class CliJson
 {
-    public static string Status(CliContext context, SchemaStatus status) => Write(w =>
-    {
-        WriteHeader(w, context, status.Schema);
-        w.WriteBoolean("installed", true);
-        w.WriteString("state", status.Drift.Count > 0 ? "drift" : status.Pending.Count > 0 ? "pending" : "up_to_date");
-        w.WriteNumber("current_version", status.CurrentVersion);
-        w.WriteNumber("latest_version", SchemaMigrations.LatestVersion);
-        w.WriteStartArray("applied");
-        foreach (var a in status.Applied)
+    public static string Status(CliContext context, SchemaStatus status) =>
+        Write(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("version", a.Version);
-            w.WriteString("name", a.Name);
-            w.WriteString("checksum", a.Checksum);
-            w.WriteString("applied_at", a.AppliedAt.ToUniversalTime());
-            w.WriteString("applied_by", a.AppliedBy);
-            w.WriteNumber("duration_ms", a.DurationMs);
-            w.WriteEndObject();
-        }
+            WriteHeader(w, context, status.Schema);
+            w.WriteBoolean("installed", true);
+            w.WriteString(
+                "state",
+                status.Drift.Count > 0 ? "drift"
+                    : status.Pending.Count > 0 ? "pending"
+                    : "up_to_date"
+            );
+            w.WriteNumber("current_version", status.CurrentVersion);
+            w.WriteNumber("latest_version", SchemaMigrations.LatestVersion);
+            w.WriteStartArray("applied");
+            foreach (var a in status.Applied)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("version", a.Version);
+                w.WriteString("name", a.Name);
+                w.WriteString("checksum", a.Checksum);
+                w.WriteString("applied_at", a.AppliedAt.ToUniversalTime());
+                w.WriteString("applied_by", a.AppliedBy);
+                w.WriteNumber("duration_ms", a.DurationMs);
+                w.WriteEndObject();
+            }
 
-        w.WriteEndArray();
-        w.WriteStartArray("pending");
-        foreach (var m in status.Pending)
+            w.WriteEndArray();
+            w.WriteStartArray("pending");
+            foreach (var m in status.Pending)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("version", m.Version);
+                w.WriteString("name", m.Name);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("drift");
+            foreach (var d in status.Drift)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("version", d.Version);
+                w.WriteString("name", d.Name);
+                w.WriteString("applied_checksum", d.AppliedChecksum);
+                w.WriteString("package_checksum", d.ExpectedChecksum);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("unknown");
+            foreach (var u in status.Unknown)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("version", u.Version);
+                w.WriteString("name", u.Name);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+
+    public static string NotInstalled(CliContext context, string schema, bool schemaExists) =>
+        Write(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("version", m.Version);
-            w.WriteString("name", m.Name);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("drift");
-        foreach (var d in status.Drift)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("version", d.Version);
-            w.WriteString("name", d.Name);
-            w.WriteString("applied_checksum", d.AppliedChecksum);
-            w.WriteString("package_checksum", d.ExpectedChecksum);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("unknown");
-        foreach (var u in status.Unknown)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("version", u.Version);
-            w.WriteString("name", u.Name);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    });
-
-    public static string NotInstalled(CliContext context, string schema, bool schemaExists) => Write(w =>
-    {
-        WriteHeader(w, context, schema);
-        w.WriteBoolean("installed", false);
-        w.WriteBoolean("schema_exists", schemaExists);
-        w.WriteString("state", "not_installed");
-        w.WriteNumber("current_version", 0);
-        w.WriteNumber("latest_version", SchemaMigrations.LatestVersion);
-    });
+            WriteHeader(w, context, schema);
+            w.WriteBoolean("installed", false);
+            w.WriteBoolean("schema_exists", schemaExists);
+            w.WriteString("state", "not_installed");
+            w.WriteNumber("current_version", 0);
+            w.WriteNumber("latest_version", SchemaMigrations.LatestVersion);
+        });
 
     public static string Flags(IReadOnlyList<FeatureFlag> flags)
     {

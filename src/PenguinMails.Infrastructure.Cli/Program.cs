@@ -9,10 +9,21 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    cancellation.Cancel();
-});
+using var sigterm = PosixSignalRegistration.Create(
+    PosixSignal.SIGTERM,
+    context =>
+    {
+        context.Cancel = true;
+        cancellation.Cancel();
+    }
+);
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, cancellation.Token).ConfigureAwait(false);
+return await CliApp
+    .RunAsync(
+        args,
+        Console.Out,
+        Console.Error,
+        Environment.GetEnvironmentVariable,
+        cancellation.Token
+    )
+    .ConfigureAwait(false);

@@ -13,7 +13,10 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 /// <c>PenguinMailsInfra:CreateHostTables</c>, and so on); a connection failure is one too (never a raw Npgsql exception),
 /// naming host, port, database and user but not the password.
 /// </summary>
-internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> options, IServiceProvider services) : IHostedService
+internal sealed class SchemaStartupService(
+    IOptions<PenguinMailsInfraOptions> options,
+    IServiceProvider services
+) : IHostedService
 {
     private const string Section = PenguinMailsInfraOptions.SectionName;
 
@@ -36,9 +39,10 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
                 MigrationFailure.HostTablesMissing,
                 ex.Schema,
                 $"Start-up migration of schema '{ex.Schema}' stopped: the host tables {string.Join(", ", ex.MissingHostTables)} do not exist. "
-                + $"Create them (they belong to the host platform), or for development and tests set o.CreateHostTables = true in AddPenguinMailsInfra (configuration: {Section}:CreateHostTables = true) to create minimal stand-ins.",
+                    + $"Create them (they belong to the host platform), or for development and tests set o.CreateHostTables = true in AddPenguinMailsInfra (configuration: {Section}:CreateHostTables = true) to create minimal stand-ins.",
                 null,
-                ex)
+                ex
+            )
             {
                 MissingHostTables = ex.MissingHostTables,
             };
@@ -50,12 +54,16 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
                 ex.Schema,
                 $"{ex.Message.TrimEnd('.')}; or let the application migrate at start-up: o.StartupMigration = MigrationMode.Migrate in AddPenguinMailsInfra (configuration: {Section}:StartupMigration = Migrate).",
                 null,
-                ex)
+                ex
+            )
             {
                 PendingVersions = ex.PendingVersions,
             };
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DescribeConnectionFailure(ex) is { } reason)
+        catch (Exception ex)
+            when (!cancellationToken.IsCancellationRequested
+                && DescribeConnectionFailure(ex) is { } reason
+            )
         {
             // The data source's connection string has no password (unless Persist Security Info); only four parts are used.
             var dataSource = (InfraDataSource)services.GetService(typeof(InfraDataSource))!;
@@ -65,7 +73,8 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
                 migrator.Schema,
                 $"Start-up ({mode}) of schema '{migrator.Schema}' could not connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}'): {reason}. Check {Section}:ConnectionString (o.ConnectionString).",
                 null,
-                ex);
+                ex
+            );
         }
     }
 
@@ -78,7 +87,10 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
         {
             switch (e)
             {
-                case PostgresException pg when pg.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification:
+                case PostgresException pg
+                    when pg.SqlState
+                        is PostgresErrorCodes.InvalidPassword
+                            or PostgresErrorCodes.InvalidAuthorizationSpecification:
                     return "authentication failed: " + pg.MessageText;
                 case PostgresException pg when pg.SqlState == PostgresErrorCodes.InvalidCatalogName:
                     return "the database does not exist: " + pg.MessageText;
@@ -87,8 +99,10 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
                 case SocketException socket:
                     return socket.SocketErrorCode switch
                     {
-                        SocketError.ConnectionRefused => "connection refused (is the server running and listening on that port?)",
-                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "unknown host",
+                        SocketError.ConnectionRefused =>
+                            "connection refused (is the server running and listening on that port?)",
+                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                            "unknown host",
                         _ => "network error " + socket.SocketErrorCode,
                     };
                 case TimeoutException when exception is NpgsqlException:

@@ -32,7 +32,11 @@ public sealed class FirstStartTests
         Assert.Equal(MigrationFailure.HostTablesMissing, ex.Failure);
         Assert.Equal(["users", "tenants", "domains"], ex.MissingHostTables);
         Assert.Contains("o.CreateHostTables = true", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("PenguinMailsInfra:CreateHostTables = true", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "PenguinMailsInfra:CreateHostTables = true",
+            ex.Message,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("MigratorOptions", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--create-host-tables", ex.Message, StringComparison.Ordinal);
         Assert.Single(ex.Message.Split('\n'));
@@ -43,17 +47,23 @@ public sealed class FirstStartTests
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync("first_start_cfg");
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["PenguinMailsInfra:ConnectionString"] = connectionString,
-            ["PenguinMailsInfra:StartupMigration"] = "Migrate",
-            ["PenguinMailsInfra:CreateHostTables"] = "true",
-        });
-        builder.Services.AddPenguinMailsInfra(builder.Configuration.GetSection(PenguinMailsInfraOptions.SectionName));
+        builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                ["PenguinMailsInfra:ConnectionString"] = connectionString,
+                ["PenguinMailsInfra:StartupMigration"] = "Migrate",
+                ["PenguinMailsInfra:CreateHostTables"] = "true",
+            }
+        );
+        builder.Services.AddPenguinMailsInfra(
+            builder.Configuration.GetSection(PenguinMailsInfraOptions.SectionName)
+        );
         using var host = builder.Build();
 
         await host.StartAsync();
-        var stored = await host.Services.GetRequiredService<IVpsInstanceRepository>().AddAsync(new VpsInstance { Region = "eu" });
+        var stored = await host
+            .Services.GetRequiredService<IVpsInstanceRepository>()
+            .AddAsync(new VpsInstance { Region = "eu" });
         await host.StopAsync();
 
         Assert.Equal("eu", stored.Region);
@@ -71,8 +81,16 @@ public sealed class FirstStartTests
 
         Assert.Equal(MigrationFailure.PendingMigrations, ex.Failure);
         Assert.Equal(SchemaMigrations.LatestVersion, ex.PendingVersions.Count);
-        Assert.Contains("o.StartupMigration = MigrationMode.Migrate", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("PenguinMailsInfra:StartupMigration = Migrate", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "o.StartupMigration = MigrationMode.Migrate",
+            ex.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "PenguinMailsInfra:StartupMigration = Migrate",
+            ex.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -85,7 +103,8 @@ public sealed class FirstStartTests
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddPenguinMailsInfra(o =>
         {
-            o.ConnectionString = $"Host=127.0.0.1;Port={port};Database=app;Username=app;Password=start-Secret-77c2;Timeout=3";
+            o.ConnectionString =
+                $"Host=127.0.0.1;Port={port};Database=app;Username=app;Password=start-Secret-77c2;Timeout=3";
             o.StartupMigration = MigrationMode.Migrate;
         });
         using var host = builder.Build();
@@ -93,7 +112,11 @@ public sealed class FirstStartTests
         var ex = await Assert.ThrowsAsync<MigrationException>(() => host.StartAsync());
 
         Assert.Equal(MigrationFailure.ConnectionFailed, ex.Failure);
-        Assert.Contains($"127.0.0.1:{port} (database 'app', user 'app')", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"127.0.0.1:{port} (database 'app', user 'app')",
+            ex.Message,
+            StringComparison.Ordinal
+        );
         Assert.Contains("connection refused", ex.Message, StringComparison.Ordinal);
         Assert.Contains("PenguinMailsInfra:ConnectionString", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("start-Secret-77c2", ex.ToString(), StringComparison.Ordinal);
@@ -103,13 +126,17 @@ public sealed class FirstStartTests
     [PostgresFact]
     public async Task Host_UnknownRole_ConnectionFailedSayingAuthenticationFailed()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("first_start_auth"))
+        var connectionString = new NpgsqlConnectionStringBuilder(
+            await PostgresServer.CreateDatabaseAsync("first_start_auth")
+        )
         {
             Username = "no_such_role",
             Password = "start-Secret-4b1d",
         };
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPenguinMailsInfra(o => o.ConnectionString = connectionString.ConnectionString);
+        builder.Services.AddPenguinMailsInfra(o =>
+            o.ConnectionString = connectionString.ConnectionString
+        );
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<MigrationException>(() => host.StartAsync());
