@@ -1,137 +1,351 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net.Sockets;
 using Npgsql;
 using PenguinMails.Infrastructure.Core;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 namespace PenguinMails.Infrastructure.Cli;
 
 /// <summary>
-/// <c>penguinmails-infra</c>: a thin command line over <see cref="PostgresMigrator"/> (FluentMigrator runs the versions). Exit code 0 on success, 1 when
-/// the operation failed, 2 for a usage error; the reason is one line on standard error, never the password.
+/// <c>penguinmails-infra</c>: a command line (System.CommandLine) over <see cref="PostgresMigrator"/> and the feature-flag
+/// repository. Every failure is one line on standard error that never contains the password; the exit codes are
+/// <see cref="Ok"/>, <see cref="Failed"/>, <see cref="Usage"/>, <see cref="NotReached"/>, <see cref="Unreachable"/> and
+/// <see cref="Cancelled"/> (docs/migrations.md, "The command line").
 /// </summary>
 internal static class CliApp
 {
     public const string ConnectionVariable = "PENGUINMAILS_CONNECTION";
+
+    /// <summary>The command did what was asked.</summary>
     public const int Ok = 0;
+
+    /// <summary>The operation failed: a script, drift, a catalog difference, a lock timeout, authentication, a server error.</summary>
     public const int Failed = 1;
+
+    /// <summary>The command line is wrong: unknown command or option, a value out of range, no connection string, rollback without --yes.</summary>
     public const int Usage = 2;
 
-    private const string UsageText = """
-        usage: penguinmails-infra <command> [options]
+    /// <summary>The target is not there: the schema is not installed or not at the latest version (status), the database or the flag does not exist.</summary>
+    public const int NotReached = 3;
 
-        commands:
-          migrate  [--to N] [--create-host-tables]   apply pending versions (up to N)
-          rollback --to N                            run down scripts of applied versions above N
-          status                                     list applied, pending and drifted versions
-          verify                                     compare the live tables, columns, types, defaults, constraints,
-                                                     indexes, triggers and functions with what the applied versions
-                                                     produce; exit 1 naming every difference
-          script   [--from N] [--to N] [--output F]  write one SQL file that applies versions from+1..to
-          flags list                                 list the feature flags
-          flags explain --key K --subject S          the bucket and the decision of flag K for subject S (a GUID)
+    /// <summary>The PostgreSQL server could not be reached (refused, unknown host, timed out); the message names host and port.</summary>
+    public const int Unreachable = 4;
 
-        options:
-          --connection "<Npgsql connection string>"  or the environment variable PENGUINMAILS_CONNECTION
-          --schema NAME                              default public
-          --lock-timeout SECONDS                     default 60
-        """;
+    /// <summary>Ctrl+C or SIGTERM cancelled the command (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> getEnvironment, CancellationToken cancellationToken)
+    private const string Tool = "penguinmails-infra";
+    private const string CancelledMessage =
+        "cancelled; nothing more was changed (a version in progress was rolled back by the server)";
+
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, string?> getEnvironment,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(getEnvironment);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+
+        var context = new CliContext(stdout, stderr, getEnvironment);
+        var root = CliCommands.Build(context);
+        // Help and --version are written here first: the usage lines name the executable as the runtime sees it
+        // (the dll's name), and the tool's name is penguinmails-infra.
+        using var helpOutput = new StringWriter(CultureInfo.InvariantCulture);
+        var invocation = new InvocationConfiguration
         {
-            await stdout.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return args.Length == 0 ? Usage : Ok;
+            Output = helpOutput,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+
+            // Program.cs turns Ctrl+C into the cancellation token; the tool waits for the command to stop cleanly.
+            ProcessTerminationTimeout = null,
+        };
+
+        // "penguinmails-infra help [command]" reads as "penguinmails-infra [command] --help"; no arguments shows the help, exit 2.
+        var usageOnly = args.Length == 0;
+        if (usageOnly)
+        {
+            args = ["--help"];
+        }
+        else if (args[0] == "help")
+        {
+            args = [.. args[1..], "--help"];
         }
 
-        Arguments parsed;
-        try
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
         {
-            parsed = Arguments.Parse(args);
-        }
-        catch (FormatException ex)
-        {
-            await Fail(stderr, ex.Message + " (penguinmails-infra --help)").ConfigureAwait(false);
+            await context
+                .FailAsync(DescribeParseError(parsed) + $" ({Tool} {CommandPath(parsed)}--help)")
+                .ConfigureAwait(false);
             return Usage;
         }
 
         try
         {
-            return await ExecuteAsync(parsed, stdout, stderr, getEnvironment, cancellationToken).ConfigureAwait(false);
+            var code = await parsed
+                .InvokeAsync(invocation, cancellationToken)
+                .ConfigureAwait(false);
+            if (code == Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                // System.CommandLine turns the action's OperationCanceledException into 130 itself.
+                await context.FailAsync(CancelledMessage).ConfigureAwait(false);
+                return Cancelled;
+            }
+
+            await stdout
+                .WriteAsync(
+                    helpOutput
+                        .ToString()
+                        .Replace(RootCommand.ExecutableName, Tool, StringComparison.Ordinal)
+                )
+                .ConfigureAwait(false);
+            return usageOnly ? Usage : code;
+        }
+        catch (Exception ex)
+            when (cancellationToken.IsCancellationRequested
+                && ex is OperationCanceledException or NpgsqlException or PenguinMailsException
+            )
+        {
+            await context.FailAsync(CancelledMessage).ConfigureAwait(false);
+            return Cancelled;
+        }
+        catch (CliUsageException ex)
+        {
+            await context.FailAsync(ex.Message).ConfigureAwait(false);
+            return Usage;
+        }
+        catch (MigrationException ex) when (ex.Failure == MigrationFailure.HostTablesMissing)
+        {
+            await context
+                .FailAsync(
+                    $"the host tables {string.Join(", ", ex.MissingHostTables)} do not exist in schema '{ex.Schema}' of {context.Target}; they belong to the host platform: create them first, or pass --create-host-tables for minimal stand-ins (development and tests)"
+                )
+                .ConfigureAwait(false);
+            return Failed;
+        }
+        catch (Exception ex) when (FindConnectionFailure(ex) is { } reason)
+        {
+            await context
+                .FailAsync($"cannot reach PostgreSQL at {context.HostAndPort}: {reason}")
+                .ConfigureAwait(false);
+            return Unreachable;
+        }
+        catch (Exception ex)
+            when (FindPostgresError(ex) is { } pg
+                && pg.SqlState
+                    is PostgresErrorCodes.InvalidPassword
+                        or PostgresErrorCodes.InvalidAuthorizationSpecification
+            )
+        {
+            await context
+                .FailAsync(
+                    $"authentication failed for user '{context.User}' at {context.HostAndPort} (the password is not shown): {pg.MessageText}"
+                )
+                .ConfigureAwait(false);
+            return Failed;
+        }
+        catch (Exception ex)
+            when (FindPostgresError(ex) is { SqlState: PostgresErrorCodes.InvalidCatalogName } pg)
+        {
+            await context
+                .FailAsync(
+                    $"database '{context.Database}' does not exist on {context.HostAndPort}: {pg.MessageText}"
+                )
+                .ConfigureAwait(false);
+            return NotReached;
+        }
+        catch (Exception ex)
+            when (FindPostgresError(ex)
+                    is {
+                        SqlState: PostgresErrorCodes.UndefinedTable
+                            or PostgresErrorCodes.InvalidSchemaName
+                    } pg
+            )
+        {
+            await context
+                .FailAsync(
+                    $"{pg.MessageText} in {context.Target}: the schema is not installed ({Tool} migrate)"
+                )
+                .ConfigureAwait(false);
+            return NotReached;
         }
         catch (PenguinMailsException ex)
         {
-            await Fail(stderr, ex.Message).ConfigureAwait(false);
+            await context.FailAsync(ex.Message).ConfigureAwait(false);
             return Failed;
         }
         catch (PostgresException ex)
         {
-            await Fail(stderr, $"PostgreSQL error {ex.SqlState}: {ex.MessageText}").ConfigureAwait(false);
+            await context
+                .FailAsync(
+                    $"PostgreSQL error {ex.SqlState} at {context.HostAndPort}: {ex.MessageText}"
+                )
+                .ConfigureAwait(false);
             return Failed;
         }
         catch (NpgsqlException ex)
         {
-            await Fail(stderr, "database connection failed: " + ex.Message).ConfigureAwait(false);
+            await context
+                .FailAsync($"database error at {context.HostAndPort}: {ex.Message}")
+                .ConfigureAwait(false);
             return Failed;
-        }
-        catch (ArgumentException ex)
-        {
-            await Fail(stderr, ex.Message).ConfigureAwait(false);
-            return Usage;
         }
         catch (IOException ex)
         {
-            await Fail(stderr, ex.Message).ConfigureAwait(false);
+            await context.FailAsync(ex.Message).ConfigureAwait(false);
             return Failed;
         }
-        catch (TimeoutException ex)
+        catch (UnauthorizedAccessException ex)
         {
-            await Fail(stderr, ex.Message).ConfigureAwait(false);
+            await context.FailAsync(ex.Message).ConfigureAwait(false);
             return Failed;
         }
     }
 
-    private static async Task<int> ExecuteAsync(Arguments a, TextWriter stdout, TextWriter stderr, Func<string, string?> getEnvironment, CancellationToken cancellationToken)
+    /// <summary>The parse error as one line; a token that is not an option is never echoed (it could be a connection string).</summary>
+    private static string DescribeParseError(ParseResult parsed)
     {
-        var schema = a.Schema ?? SchemaMigrations.DefaultSchema;
-        SchemaMigrations.ValidateSchemaName(schema);
-        var options = new MigratorOptions
+        var command = parsed.CommandResult.Command;
+        if (parsed.UnmatchedTokens.Count > 0)
         {
-            Schema = schema,
-            CreateHostTables = a.CreateHostTables,
-            LockTimeout = a.LockTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(1),
-            AppliedBy = "penguinmails-infra",
-        };
-
-        var connectionString = a.Connection ?? getEnvironment(ConnectionVariable);
-        if (a.Command == "script")
-        {
-            // The script is made offline; a connection string is accepted but never opened.
-            using var offline = NpgsqlDataSource.Create("Host=localhost");
-            var script = new PostgresMigrator(offline, options).GenerateScript(a.From, a.To);
-            if (a.Output is { } file)
+            var token = parsed.UnmatchedTokens[0];
+            if (token.StartsWith('-'))
             {
-                await File.WriteAllTextAsync(file, script, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync($"wrote {file}").ConfigureAwait(false);
-            }
-            else
-            {
-                await stdout.WriteAsync(script).ConfigureAwait(false);
+                // Only the option's name: "--x=value" could carry a secret after the '='.
+                var name = token.Split('=', ':')[0];
+                return command is RootCommand
+                    ? $"unknown option {name}"
+                    : $"unknown option {name} for {command.Name}";
             }
 
-            return Ok;
+            // A word is shown; anything else could be a connection string pasted in the wrong place.
+            var shown =
+                token.Length <= 40 && token.All(c => char.IsAsciiLetterLower(c) || c == '-')
+                    ? $"'{token}'"
+                    : "(not shown)";
+            return command is RootCommand || command.Subcommands.Count > 0
+                ? $"unknown command {shown}{(command.Subcommands.Count > 0 ? $"; {CommandPath(parsed)}commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))}" : "")}"
+                : $"unexpected argument {shown} for {command.Name}";
         }
 
+        if (command.Subcommands.Count > 0 && command.Action is null)
+        {
+            return $"{command.Name} needs a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+
+        return parsed.Errors[0].Message;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (
+            var result = parsed.CommandResult;
+            result is not null && result.Command is not RootCommand;
+            result = result.Parent as CommandResult
+        )
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
+    }
+
+    /// <summary>A plain reason when the server was never reached (refused, unknown host, timed out), else null.</summary>
+    private static string? FindConnectionFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException)
+            {
+                return null;
+            }
+
+            if (e is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused =>
+                        "connection refused (is the server running and listening on that port?)",
+                    SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                        "unknown host",
+                    SocketError.TimedOut => "timed out",
+                    SocketError.NetworkUnreachable or SocketError.HostUnreachable =>
+                        "network unreachable",
+                    _ => socket.SocketErrorCode.ToString(),
+                };
+            }
+
+            if (e is TimeoutException && exception is NpgsqlException or PenguinMailsException)
+            {
+                return "timed out while connecting";
+            }
+        }
+
+        return null;
+    }
+
+    private static PostgresException? FindPostgresError(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException pg)
+            {
+                return pg;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A usage error found after parsing (a missing connection string, a range across two options, rollback without --yes).</summary>
+internal sealed class CliUsageException(string message) : Exception(message);
+
+/// <summary>The writers, the environment and the connection the commands share; never holds the password in a message.</summary>
+internal sealed class CliContext(
+    TextWriter stdout,
+    TextWriter stderr,
+    Func<string, string?> getEnvironment
+)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    /// <summary>host:port, known once the connection string is read.</summary>
+    public string HostAndPort { get; private set; } = "the server";
+
+    /// <summary>host:port/database.</summary>
+    public string Target { get; private set; } = "the database";
+
+    public string Database { get; private set; } = "";
+
+    public string User { get; private set; } = "";
+
+    public Task FailAsync(string message) =>
+        Error.WriteLineAsync("penguinmails-infra: " + message.ReplaceLineEndings(" "));
+
+    public Task WriteLineAsync(string line) => Out.WriteLineAsync(line);
+
+    /// <summary>A data source for the connection option or the environment variable.</summary>
+    /// <exception cref="CliUsageException">No connection string, or one Npgsql does not accept (its text is not shown).</exception>
+    public NpgsqlDataSource OpenDataSource(string? connectionOption)
+    {
+        var connectionString = connectionOption ?? getEnvironment(CliApp.ConnectionVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            await Fail(stderr, $"no connection string: pass --connection \"...\" or set {ConnectionVariable}").ConfigureAwait(false);
-            return Usage;
+            throw new CliUsageException(
+                $"no connection string: pass --connection \"...\" or set {CliApp.ConnectionVariable}"
+            );
         }
 
         NpgsqlConnectionStringBuilder builder;
@@ -142,8 +356,9 @@ internal static class CliApp
         catch (ArgumentException)
         {
             // The parser's message may quote the value; say only that it is invalid.
-            await Fail(stderr, "the connection string is not a valid Npgsql connection string").ConfigureAwait(false);
-            return Usage;
+            throw new CliUsageException(
+                "the connection string is not a valid Npgsql connection string (its text is not shown)"
+            );
         }
 
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -151,257 +366,39 @@ internal static class CliApp
             builder.ApplicationName = "penguinmails-infra";
         }
 
-        var target = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        await using (dataSource.ConfigureAwait(false))
-        {
-            if (a.Command == "flags")
-            {
-                return await RunFlagsAsync(a, new NpgsqlFeatureFlagRepository(dataSource, schema, TimeProvider.System), stdout, stderr, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await RunCommandAsync(a, new PostgresMigrator(dataSource, options), target, schema, stdout, stderr, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<int> RunCommandAsync(Arguments a, PostgresMigrator migrator, string target, string schema, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        switch (a.Command)
-        {
-            case "migrate":
-            {
-                var applied = await migrator.MigrateAsync(a.To, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(applied.Count == 0
-                    ? $"{target} schema {schema}: nothing to apply"
-                    : $"{target} schema {schema}: applied {string.Join(", ", applied)}").ConfigureAwait(false);
-                return Ok;
-            }
-
-            case "rollback":
-            {
-                if (a.To is not { } to)
-                {
-                    await Fail(stderr, "rollback needs --to N").ConfigureAwait(false);
-                    return Usage;
-                }
-
-                var rolledBack = await migrator.RollbackAsync(to, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(rolledBack.Count == 0
-                    ? $"{target} schema {schema}: nothing to roll back"
-                    : $"{target} schema {schema}: rolled back {string.Join(", ", rolledBack)}").ConfigureAwait(false);
-                return Ok;
-            }
-
-            case "status":
-            {
-                var status = await migrator.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-                await WriteStatusAsync(stdout, target, status).ConfigureAwait(false);
-                return Ok;
-            }
-
-            case "verify":
-            {
-                var result = await migrator.VerifyCatalogAsync(cancellationToken).ConfigureAwait(false);
-                var versions = result.Versions.Count == 0 ? "no applied version" : $"versions {string.Join(", ", result.Versions)}";
-                if (result.IsClean)
-                {
-                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{target} schema {schema}: catalog matches {versions} ({result.ObjectsCompared} objects)")).ConfigureAwait(false);
-                    return Ok;
-                }
-
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{target} schema {schema}: {result.Differences.Count} difference(s) from {versions}")).ConfigureAwait(false);
-                foreach (var difference in result.Differences)
-                {
-                    await stdout.WriteLineAsync("  " + difference.ToString().ReplaceLineEndings(" ")).ConfigureAwait(false);
-                }
-
-                await Fail(stderr, string.Create(CultureInfo.InvariantCulture, $"the catalog of schema {schema} differs from its applied versions in {result.Differences.Count} place(s)")).ConfigureAwait(false);
-                return Failed;
-            }
-
-            default:
-                await Fail(stderr, $"unknown command '{a.Command}' (penguinmails-infra --help)").ConfigureAwait(false);
-                return Usage;
-        }
-    }
-
-    private static async Task<int> RunFlagsAsync(Arguments a, NpgsqlFeatureFlagRepository flags, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (a.FlagsCommand == "list")
-        {
-            var all = await flags.ListAllAsync(cancellationToken).ConfigureAwait(false);
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"key",-40} {"state",-8} {"rollout",7}  {"updated",-20}  updated by")).ConfigureAwait(false);
-            foreach (var f in all)
-            {
-                await stdout.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{f.Key,-40} {(f.IsEnabled ? "enabled" : "disabled"),-8} {f.RolloutPercentage,6}%  {f.Updated.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}  {(f.UpdatedBy is { } u ? u.ToString() : "-")}")).ConfigureAwait(false);
-            }
-
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{all.Count} flag(s)")).ConfigureAwait(false);
-            return Ok;
-        }
-
-        // Parse has checked both.
-        var key = a.Key!;
-        var subject = Guid.Parse(a.Subject!, CultureInfo.InvariantCulture);
-        var flag = await flags.GetByKeyAsync(key, cancellationToken).ConfigureAwait(false);
-        var snapshot = FeatureFlagSnapshot.Create(flag is null ? [] : [flag], TimeProvider.System.GetUtcNow());
-        var decision = snapshot.Explain(key, subject);
-        await stdout.WriteLineAsync(string.Create(
+        User = builder.Username ?? Environment.UserName;
+        Database = builder.Database ?? User;
+        HostAndPort = string.Create(
             CultureInfo.InvariantCulture,
-            $"{key} {subject:D}: bucket {RolloutBucket.Compute(key, subject)}, {decision}")).ConfigureAwait(false);
-        return Ok;
+            $"{builder.Host ?? "localhost"}:{builder.Port}"
+        );
+        Target = $"{HostAndPort}/{Database}";
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
-    private static async Task WriteStatusAsync(TextWriter stdout, string target, SchemaStatus status)
+    /// <summary>Whether the schema exists and holds the package's history table.</summary>
+    public static async Task<(bool SchemaExists, bool HistoryExists)> ProbeSchemaAsync(
+        NpgsqlDataSource dataSource,
+        string schema,
+        CancellationToken cancellationToken
+    )
     {
-        var state = status.Drift.Count > 0 ? "DRIFT" : status.Pending.Count > 0 ? "pending versions" : "up to date";
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{target} schema {status.Schema}: version {status.CurrentVersion} of {SchemaMigrations.LatestVersion}, {state}")).ConfigureAwait(false);
-        foreach (var a in status.Applied)
+        var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1), "
+                + "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2)"
+        );
+        await using (command.ConfigureAwait(false))
         {
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  applied  {a.Version:D4} {a.Name,-40} {a.AppliedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} by {a.AppliedBy} ({a.DurationMs} ms)")).ConfigureAwait(false);
-        }
-
-        foreach (var m in status.Pending)
-        {
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  pending  {m.Version:D4} {m.Name}")).ConfigureAwait(false);
-        }
-
-        foreach (var d in status.Drift)
-        {
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  DRIFT    {d.Version:D4} {d.Name}: applied {d.AppliedChecksum}, package {d.ExpectedChecksum}")).ConfigureAwait(false);
-        }
-
-        foreach (var u in status.Unknown)
-        {
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  unknown  {u.Version:D4} {u.Name} (newer than this tool)")).ConfigureAwait(false);
-        }
-    }
-
-    private static Task Fail(TextWriter stderr, string message) =>
-        stderr.WriteLineAsync("penguinmails-infra: " + message.ReplaceLineEndings(" "));
-
-    private sealed record Arguments(
-        string Command,
-        string? Connection,
-        string? Schema,
-        int? To,
-        int? From,
-        bool CreateHostTables,
-        string? Output,
-        int? LockTimeoutSeconds,
-        string? FlagsCommand = null,
-        string? Key = null,
-        string? Subject = null)
-    {
-        public static Arguments Parse(string[] args)
-        {
-            var command = args[0];
-            if (command is not ("migrate" or "rollback" or "status" or "verify" or "script" or "flags"))
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            command.Parameters.Add(
+                new NpgsqlParameter { Value = SchemaMigrations.HistoryTableName }
+            );
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                throw new FormatException($"unknown command '{command}'");
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return (reader.GetBoolean(0), reader.GetBoolean(1));
             }
-
-            var first = 1;
-            string? flagsCommand = null, key = null, subject = null;
-            if (command == "flags")
-            {
-                flagsCommand = args.Length > 1 ? args[1] : null;
-                if (flagsCommand is not ("list" or "explain"))
-                {
-                    throw new FormatException("flags needs a subcommand: list or explain");
-                }
-
-                first = 2;
-            }
-
-            string? connection = null, schema = null, output = null;
-            int? to = null, from = null, lockTimeout = null;
-            var createHostTables = false;
-            for (var i = first; i < args.Length; i++)
-            {
-                var arg = args[i];
-                string? inline = null;
-                var eq = arg.IndexOf('=', StringComparison.Ordinal);
-                if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                {
-                    inline = arg[(eq + 1)..];
-                    arg = arg[..eq];
-                }
-
-                string Value()
-                {
-                    if (inline is not null)
-                    {
-                        return inline;
-                    }
-
-                    if (i + 1 >= args.Length)
-                    {
-                        throw new FormatException($"{arg} needs a value");
-                    }
-
-                    return args[++i];
-                }
-
-                int Number()
-                {
-                    var text = Value();
-                    return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                        ? n
-                        : throw new FormatException($"{arg} needs a non-negative whole number");
-                }
-
-                switch (arg)
-                {
-                    case "--connection":
-                        connection = Value();
-                        break;
-                    case "--schema":
-                        schema = Value();
-                        break;
-                    case "--to" when command is "migrate" or "rollback" or "script":
-                        to = Number();
-                        break;
-                    case "--from" when command == "script":
-                        from = Number();
-                        break;
-                    case "--output" when command == "script":
-                        output = Value();
-                        break;
-                    case "--key" when flagsCommand == "explain":
-                        key = Value();
-                        break;
-                    case "--subject" when flagsCommand == "explain":
-                        subject = Value();
-                        break;
-                    case "--lock-timeout":
-                        lockTimeout = Number();
-                        break;
-                    case "--create-host-tables" when command == "migrate" && inline is null:
-                        createHostTables = true;
-                        break;
-                    default:
-                        // The argument's value is never echoed: it could be a connection string.
-                        throw new FormatException($"unknown option {(arg.StartsWith('-') ? arg : "(positional argument)")} for {command}");
-                }
-            }
-
-            if (flagsCommand == "explain")
-            {
-                if (string.IsNullOrEmpty(key) || subject is null)
-                {
-                    throw new FormatException("flags explain needs --key K and --subject S");
-                }
-
-                if (!Guid.TryParse(subject, CultureInfo.InvariantCulture, out _))
-                {
-                    throw new FormatException("--subject must be a GUID (a user or tenant id)");
-                }
-            }
-
-            return new Arguments(command, connection, schema, to, from, createHostTables, output, lockTimeout, flagsCommand, key, subject);
         }
     }
 }

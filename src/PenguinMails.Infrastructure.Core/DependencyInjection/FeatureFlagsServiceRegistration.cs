@@ -43,10 +43,29 @@ internal static class FeatureFlagsServiceRegistration
         var options = sp.GetRequiredService<IOptions<FeatureFlagOptions>>().Value;
         var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
         Func<CancellationToken, ValueTask<Npgsql.NpgsqlConnection>>? open = null;
-        if (infra.UsesPostgres && options.ListenForChanges)
+        var timerReadsStandby = false;
+        if (infra.UsesPostgres)
         {
-            var dataSource = sp.GetRequiredService<InfraDataSource>().DataSource;
-            open = dataSource.OpenConnectionAsync;
+            var data = sp.GetRequiredService<InfraDataSource>();
+            timerReadsStandby = data.BackgroundReadsFromStandby;
+            if (options.ListenForChanges)
+            {
+                // LISTEN runs on the write route (a standby refuses it); a failed open refreshes the host states, so the
+                // listener finds a promoted standby at its next attempt.
+                var dataSource = data.DataSource;
+                open = async ct =>
+                {
+                    try
+                    {
+                        return await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (Npgsql.NpgsqlException)
+                    {
+                        Postgres.DatabaseRoutes.RefreshHostStates(dataSource);
+                        throw;
+                    }
+                };
+            }
         }
 
         return new FeatureFlagRefreshService(
@@ -55,6 +74,7 @@ internal static class FeatureFlagsServiceRegistration
             open,
             infra.Schema,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<FeatureFlagRefreshService>>());
+            sp.GetService<ILogger<FeatureFlagRefreshService>>(),
+            timerReadsStandby);
     }
 }

@@ -46,7 +46,9 @@ internal static class IpPoolPoliciesServiceRegistration
             }
 
             var infra = sp.GetRequiredService<InfraDataSource>();
-            return new NpgsqlTenantCostReport(infra.DataSource, infra.Schema, sp.GetRequiredService<TimeProvider>());
+            // The cost report is a read documented as safe to be stale: on a standby when Replicas.BackgroundReadsFromStandby is set.
+            var route = infra.BackgroundReadsFromStandby ? infra.StandbyReads!.Standby : infra.DataSource;
+            return new NpgsqlTenantCostReport(route, infra.Schema, sp.GetRequiredService<TimeProvider>());
         });
     }
 }

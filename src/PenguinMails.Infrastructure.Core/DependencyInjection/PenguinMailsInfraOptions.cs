@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
+using PenguinMails.Infrastructure.Core.Replicas;
 using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -17,10 +18,17 @@ public sealed class PenguinMailsInfraOptions
     /// The Npgsql connection string of the database. The package then builds its own data source, with automatic
     /// statement preparation (<c>Max Auto Prepare=32</c>) and no reset on close unless the string sets them. Leave it
     /// empty to use an <c>NpgsqlDataSource</c> the application registers (see <see cref="UseRegisteredDataSource"/>).
+    /// Several hosts (<c>Host=primary,standby</c>) make a multi-host data source: writes, units of work, migrations,
+    /// locks and the LISTEN connections go to the primary whatever <c>Target Session Attributes</c> says.
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Use the <c>NpgsqlDataSource</c> registered in the container instead of building one.</summary>
+    /// <summary>
+    /// Use the <c>NpgsqlDataSource</c> registered in the container instead of building one: the <c>NpgsqlDataSource</c>
+    /// service, else the <c>NpgsqlMultiHostDataSource</c> one (what <c>AddMultiHostNpgsqlDataSource</c> registers). A
+    /// multi-host data source is used through its primary for everything but the reads declared safe to be stale; a data
+    /// source made by <c>WithTargetSession</c> is rejected at start, since its writes could land on a standby.
+    /// </summary>
     public bool UseRegisteredDataSource { get; set; }
 
     /// <summary>With <see cref="UseRegisteredDataSource"/>: the service key of a keyed <c>NpgsqlDataSource</c>, or null for the unkeyed one.</summary>
@@ -58,6 +66,12 @@ public sealed class PenguinMailsInfraOptions
     /// of the application is applied after them, whatever the order of the calls, so it wins where both set a value.
     /// </summary>
     public PermissionCacheOptions PermissionCache { get; } = new();
+
+    /// <summary>
+    /// Reading from streaming standbys (multi-host data sources only); section <c>PenguinMailsInfra:Replicas</c>. See
+    /// <see cref="ReplicaOptions"/> and <see cref="ReadRoute"/>.
+    /// </summary>
+    public ReplicaOptions Replicas { get; } = new();
 
     /// <summary>
     /// Add <see cref="PenguinMailsInfraHealthCheck"/> to the host's health checks (<c>HealthCheckService</c>) under the name

@@ -26,6 +26,8 @@ internal sealed class PenguinMailsInfraOptionsValidator : IValidateOptions<Pengu
             failures.Add("MigrationLockTimeout must be positive.");
         }
 
+        failures.AddRange(options.Replicas.Validate());
+
         if (options.UsesPostgres)
         {
             var hasConnection = !string.IsNullOrWhiteSpace(options.ConnectionString);
@@ -42,7 +44,13 @@ internal sealed class PenguinMailsInfraOptionsValidator : IValidateOptions<Pengu
             {
                 try
                 {
-                    _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                    var csb = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                    if (csb.TargetSessionAttributes is { } target
+                        && !string.Equals(target, "any", StringComparison.Ordinal)
+                        && csb.Host?.Contains(',', StringComparison.Ordinal) != true)
+                    {
+                        failures.Add("ConnectionString sets Target Session Attributes with a single host; list the hosts of the primary and its standbys (the package sends writes to the primary itself).");
+                    }
                 }
                 catch (ArgumentException)
                 {

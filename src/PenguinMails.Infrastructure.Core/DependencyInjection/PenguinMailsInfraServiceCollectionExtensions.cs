@@ -182,11 +182,12 @@ public static class PenguinMailsInfraServiceCollectionExtensions
     }
 
     // The registration's repositories share its change feed, so that a write through any of them is visible to its flag
-    // snapshot and permission cache when the write returns.
+    // snapshot and permission cache when the write returns. They get the data source with all its routes: writes go to
+    // the primary, the reads declared safe to be stale to a standby inside a ReadRoute.PreferStandby scope.
     private static T Pg<T>(IServiceProvider sp, Func<PgExecutor, TimeProvider, T> create)
     {
         var infra = sp.GetRequiredService<InfraDataSource>();
-        return create(new PgExecutor(infra.DataSource, infra.Schema, sp.GetRequiredService<InfraChangeFeed>()), sp.GetRequiredService<TimeProvider>());
+        return create(new PgExecutor(infra.Root, infra.Schema, sp.GetRequiredService<InfraChangeFeed>(), infra.StandbyReads), sp.GetRequiredService<TimeProvider>());
     }
 
     private sealed record Marker(bool UsesPostgres);

@@ -1,12 +1,25 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 
-/// <summary>Migrates or verifies the schema when the host starts, as <see cref="PenguinMailsInfraOptions.StartupMigration"/> says.</summary>
-internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> options, IServiceProvider services) : IHostedService
+/// <summary>
+/// Migrates or verifies the schema when the host starts, as <see cref="PenguinMailsInfraOptions.StartupMigration"/> says.
+/// A failure the application's own configuration can fix is one <see cref="MigrationException"/> whose single-line
+/// message names the option to set in the caller's terms (<c>o.CreateHostTables</c> or the configuration key
+/// <c>PenguinMailsInfra:CreateHostTables</c>, and so on); a connection failure is one too (never a raw Npgsql exception),
+/// naming host, port, database and user but not the password.
+/// </summary>
+internal sealed class SchemaStartupService(
+    IOptions<PenguinMailsInfraOptions> options,
+    IServiceProvider services
+) : IHostedService
 {
+    private const string Section = PenguinMailsInfraOptions.SectionName;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var mode = options.Value.StartupMigration;
@@ -16,8 +29,87 @@ internal sealed class SchemaStartupService(IOptions<PenguinMailsInfraOptions> op
         }
 
         var migrator = (PostgresMigrator)services.GetService(typeof(PostgresMigrator))!;
-        await migrator.RunAsync(mode, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await migrator.RunAsync(mode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MigrationException ex) when (ex.Failure == MigrationFailure.HostTablesMissing)
+        {
+            throw new MigrationException(
+                MigrationFailure.HostTablesMissing,
+                ex.Schema,
+                $"Start-up migration of schema '{ex.Schema}' stopped: the host tables {string.Join(", ", ex.MissingHostTables)} do not exist. "
+                    + $"Create them (they belong to the host platform), or for development and tests set o.CreateHostTables = true in AddPenguinMailsInfra (configuration: {Section}:CreateHostTables = true) to create minimal stand-ins.",
+                null,
+                ex
+            )
+            {
+                MissingHostTables = ex.MissingHostTables,
+            };
+        }
+        catch (MigrationException ex) when (ex.Failure == MigrationFailure.PendingMigrations)
+        {
+            throw new MigrationException(
+                MigrationFailure.PendingMigrations,
+                ex.Schema,
+                $"{ex.Message.TrimEnd('.')}; or let the application migrate at start-up: o.StartupMigration = MigrationMode.Migrate in AddPenguinMailsInfra (configuration: {Section}:StartupMigration = Migrate).",
+                null,
+                ex
+            )
+            {
+                PendingVersions = ex.PendingVersions,
+            };
+        }
+        catch (Exception ex)
+            when (!cancellationToken.IsCancellationRequested
+                && DescribeConnectionFailure(ex) is { } reason
+            )
+        {
+            // The data source's connection string has no password (unless Persist Security Info); only four parts are used.
+            var dataSource = (InfraDataSource)services.GetService(typeof(InfraDataSource))!;
+            var target = new NpgsqlConnectionStringBuilder(dataSource.DataSource.ConnectionString);
+            throw new MigrationException(
+                MigrationFailure.ConnectionFailed,
+                migrator.Schema,
+                $"Start-up ({mode}) of schema '{migrator.Schema}' could not connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}'): {reason}. Check {Section}:ConnectionString (o.ConnectionString).",
+                null,
+                ex
+            );
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A one-line reason when the exception means "could not connect or log in", else null (a script error stays as it is).</summary>
+    internal static string? DescribeConnectionFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg
+                    when pg.SqlState
+                        is PostgresErrorCodes.InvalidPassword
+                            or PostgresErrorCodes.InvalidAuthorizationSpecification:
+                    return "authentication failed: " + pg.MessageText;
+                case PostgresException pg when pg.SqlState == PostgresErrorCodes.InvalidCatalogName:
+                    return "the database does not exist: " + pg.MessageText;
+                case PostgresException:
+                    return null;
+                case SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused =>
+                            "connection refused (is the server running and listening on that port?)",
+                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                            "unknown host",
+                        _ => "network error " + socket.SocketErrorCode,
+                    };
+                case TimeoutException when exception is NpgsqlException:
+                    return "timed out while connecting";
+            }
+        }
+
+        return null;
+    }
 }

@@ -27,6 +27,10 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
     private readonly CancellationTokenSource _stopping = new();
     private Task? _refreshLoop;
     private Task? _listenLoop;
+    private readonly bool _timerReadsStandby;
+
+    /// <summary>The first delay before a LISTEN reconnect; doubled per further failure up to <see cref="FeatureFlagOptions.MaxReconnectDelay"/>.</summary>
+    internal static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
 
     /// <param name="provider">The snapshot to keep current.</param>
     /// <param name="options">Interval and LISTEN settings.</param>
@@ -34,14 +38,20 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
     /// <param name="schema">The schema of <c>feature_flags</c>; notifications name it.</param>
     /// <param name="timeProvider">Drives the refresh interval and the reconnect delays.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="timerReadsStandby">
+    /// Whether the reloads run on the timer read a standby (read-your-writes); the first load, the reloads a notification
+    /// or a reconnect asks for and the reloads after a local write always read the primary.
+    /// </param>
     public FeatureFlagRefreshService(
         FeatureFlagSnapshotProvider provider,
         FeatureFlagOptions options,
         Func<CancellationToken, ValueTask<NpgsqlConnection>>? openListenConnection,
         string schema,
         TimeProvider timeProvider,
-        ILogger<FeatureFlagRefreshService>? logger)
+        ILogger<FeatureFlagRefreshService>? logger,
+        bool timerReadsStandby = false)
     {
+        _timerReadsStandby = timerReadsStandby;
         _provider = provider;
         _options = options;
         _openListenConnection = openListenConnection;
@@ -122,10 +132,12 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
                 return;
             }
 
-            _requests.Reader.TryRead(out _);
+            // A requested reload (a notification, a reconnect) must see the change that caused it: the primary. A reload
+            // on the timer alone may read a standby, never older than the primary was when it started.
+            var requested = _requests.Reader.TryRead(out _);
             try
             {
-                await _provider.RefreshAsync(stopping).ConfigureAwait(false);
+                await _provider.ReloadAsync(fromStandby: _timerReadsStandby && !requested, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -140,9 +152,10 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
 
     private async Task ListenLoopAsync(CancellationToken stopping)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = FirstReconnectDelay;
         while (!stopping.IsCancellationRequested)
         {
+            _listened = false;
             try
             {
                 await ListenOnceAsync(stopping).ConfigureAwait(false);
@@ -154,6 +167,14 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
             catch (Exception ex)
             {
                 IsListening = false;
+
+                // A connection that was listening dropped (a restart, a failover): start again from the shortest delay,
+                // so the listener is back soon after the server (or the promoted standby) is.
+                if (_listened)
+                {
+                    delay = FirstReconnectDelay;
+                }
+
                 FeatureFlagLog.ListenFailed(_logger, delay, ex);
                 try
                 {
@@ -168,9 +189,11 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
                 continue;
             }
 
-            delay = TimeSpan.FromSeconds(1);
+            delay = FirstReconnectDelay;
         }
     }
+
+    private bool _listened;
 
     private async Task ListenOnceAsync(CancellationToken stopping)
     {
@@ -187,6 +210,7 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
                 }
 
                 IsListening = true;
+                _listened = true;
                 FeatureFlagLog.Listening(_logger, Channel);
 
                 // Changes made while no connection listened were not announced: reload once now.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
@@ -64,7 +65,15 @@ public sealed class FeatureFlagSnapshotProvider : IDisposable
     /// <summary>Reads every flag and makes them the current snapshot.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The new snapshot.</returns>
-    public async Task<FeatureFlagSnapshot> RefreshAsync(CancellationToken cancellationToken = default)
+    /// <remarks>On a multi-host PostgreSQL data source the flags are read from the primary.</remarks>
+    public Task<FeatureFlagSnapshot> RefreshAsync(CancellationToken cancellationToken = default) => ReloadAsync(fromStandby: false, cancellationToken);
+
+    /// <summary>
+    /// Reads every flag, from the primary, or with <paramref name="fromStandby"/> from a standby that has replayed the
+    /// primary's position as of the start of the read (read-your-writes; else the primary). Reloads are serialized, so a
+    /// standby reload never publishes flags older than a reload published before it.
+    /// </summary>
+    internal async Task<FeatureFlagSnapshot> ReloadAsync(bool fromStandby, CancellationToken cancellationToken)
     {
         if (_feed?.SynchronousFlags is not null)
         {
@@ -75,6 +84,7 @@ public sealed class FeatureFlagSnapshotProvider : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var route = fromStandby ? ReadRoute.PreferStandby(ReadConsistency.ReadYourWrites) : ReadRoute.Primary();
             var flags = await _repository.ListAllAsync(cancellationToken).ConfigureAwait(false);
             var snapshot = FeatureFlagSnapshot.Create(flags, _time.GetUtcNow());
             Publish(snapshot);

@@ -87,7 +87,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
 
     /// <inheritdoc />
     public Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(filter, null),

@@ -94,12 +94,12 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<FeatureFlag>> ListAllAsync(CancellationToken cancellationToken = default) =>
-        await _db.ExecuteAsync(Entity, "list", _selectAll, 0, static (_, _) => { }, static (r, _, ct) => PgReads.AllAsync(r, Read, ct), cancellationToken)
+        await _db.ExecuteStaleReadAsync(Entity, "list", _selectAll, 0, static (_, _) => { }, static (r, _, ct) => PgReads.AllAsync(r, Read, ct), cancellationToken)
             .ConfigureAwait(false);
 
     /// <inheritdoc />
     public Task<long> CountAsync(CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count,

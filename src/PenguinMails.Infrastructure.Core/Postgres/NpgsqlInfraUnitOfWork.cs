@@ -18,7 +18,8 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, string schema = SchemaName.Default, TimeProvider? timeProvider = null)
     : IInfraUnitOfWorkFactory
 {
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    // On a multi-host data source a unit of work always runs on the primary.
+    private readonly NpgsqlDataSource _dataSource = DatabaseRoutes.Primary(dataSource ?? throw new ArgumentNullException(nameof(dataSource)));
     private readonly string _schema = SchemaName.Validate(schema);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
@@ -49,6 +50,11 @@ public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, st
             }
 
             var translated = PostgresErrorTranslator.Translate(ex, "unit of work", "begin", cancellationToken);
+            if (translated is TransientDatabaseException)
+            {
+                DatabaseRoutes.RefreshHostStates(_dataSource);
+            }
+
             if (ReferenceEquals(translated, ex))
             {
                 throw;

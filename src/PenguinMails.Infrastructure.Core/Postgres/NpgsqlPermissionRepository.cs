@@ -88,7 +88,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<long> CountAsync(PermissionFilter? filter = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(filter, null),

@@ -113,7 +113,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
 
     /// <inheritdoc />
     public Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(filter, null),

@@ -81,7 +81,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
 
     /// <inheritdoc />
     public Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(filter, null),

@@ -100,7 +100,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<long> CountAsync(CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count,

@@ -86,7 +86,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
 
     /// <inheritdoc />
     public Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(category, null),

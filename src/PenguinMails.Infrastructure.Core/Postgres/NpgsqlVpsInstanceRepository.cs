@@ -95,7 +95,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
 
     /// <inheritdoc />
     public Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
+        _db.ExecuteStaleReadAsync(
             Entity,
             "count",
             _count + Where(filter, null),

@@ -66,6 +66,9 @@ internal sealed class PermissionChangeListener : BackgroundService
             {
                 _checker.Invalidate();
                 StaffLog.ListenerFailed(_logger, ex, _reconnectDelay);
+
+                // After a failover the write route must find the promoted standby: make Npgsql ask the hosts again.
+                DatabaseRoutes.RefreshHostStates(_dataSource);
                 try
                 {
                     await Task.Delay(_reconnectDelay, stoppingToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -7,6 +8,12 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// Runs one command either on a connection of its own from the data source (opened and returned to the pool per call)
 /// or on the connection and transaction of a unit of work. Translates errors at the edge.
 /// </summary>
+/// <remarks>
+/// On a multi-host data source every connection goes to the primary (<see cref="DatabaseRoutes.Primary"/>), except the
+/// reads a caller declared safe to be stale (<see cref="ExecuteStaleReadAsync"/>, <see cref="PageAsync"/>) made inside a
+/// <see cref="ReadRoute.PreferStandby"/> scope outside a unit of work. The route is chosen by the method called, never by
+/// the statement's text.
+/// </remarks>
 internal sealed class PgExecutor
 {
     private readonly NpgsqlDataSource? _dataSource;
@@ -19,12 +26,15 @@ internal sealed class PgExecutor
 
     private readonly Action<ChangedAreas>? _onChanged;
 
-    public PgExecutor(NpgsqlDataSource dataSource, string schema, InfraChangeFeed? changes = null)
+    private readonly StandbyReads? _standbyReads;
+
+    public PgExecutor(NpgsqlDataSource dataSource, string schema, InfraChangeFeed? changes = null, StandbyReads? standbyReads = null)
     {
-        _dataSource = dataSource;
+        _dataSource = DatabaseRoutes.Primary(dataSource);
         Schema = schema;
         Changes = changes;
-        _retry = TransientRetry.For(dataSource);
+        _retry = TransientRetry.For(dataSource) ?? TransientRetry.For(_dataSource);
+        _standbyReads = standbyReads ?? StandbyReads.For(dataSource);
     }
 
     public PgExecutor(
@@ -97,10 +107,42 @@ internal sealed class PgExecutor
         Action<NpgsqlParameterCollection, TState> bind,
         Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken
+    ) => Execute(entity, id, sql, state, bind, read, staleRead: false, cancellationToken);
+
+    /// <summary>
+    /// Runs a read the caller declares safe to be stale (a list or a count), like <see cref="ExecuteAsync"/>: on a
+    /// standby when the current flow is inside <see cref="ReadRoute.PreferStandby"/>, outside a unit of work, on a
+    /// multi-host data source; on the primary otherwise.
+    /// </summary>
+    public Task<TResult> ExecuteStaleReadAsync<TKey, TState, TResult>(
+        string entity,
+        TKey id,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken
+    ) => Execute(entity, id, sql, state, bind, read, staleRead: true, cancellationToken);
+
+    private Task<TResult> Execute<TKey, TState, TResult>(
+        string entity,
+        TKey id,
+        string sql,
+        TState state,
+        Action<NpgsqlParameterCollection, TState> bind,
+        Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
+        bool staleRead,
+        CancellationToken cancellationToken
     ) =>
         _retry is null
-            ? ExecuteOnceAsync(entity, id, sql, state, bind, read, cancellationToken)
-            : _retry.ExecuteAsync(entity, sql, ct => ExecuteOnceAsync(entity, id, sql, state, bind, read, ct), cancellationToken);
+            ? ExecuteOnceAsync(entity, id, sql, state, bind, read, staleRead, cancellationToken)
+            : _retry.ExecuteAsync(entity, sql, ct => ExecuteOnceAsync(entity, id, sql, state, bind, read, staleRead, ct), cancellationToken);
+
+    /// <summary>Opens the connection of a call outside a unit of work: the standby route when declared and in scope, else the primary.</summary>
+    private ValueTask<NpgsqlConnection> OpenAsync(bool staleRead, CancellationToken cancellationToken) =>
+        staleRead && _standbyReads is { } standby && ReadRoute.Current is { Standby: true } decision
+            ? standby.OpenAsync(decision.Consistency, cancellationToken)
+            : _dataSource!.OpenConnectionAsync(cancellationToken);
 
     private async Task<TResult> ExecuteOnceAsync<TKey, TState, TResult>(
         string entity,
@@ -109,6 +151,7 @@ internal sealed class PgExecutor
         TState state,
         Action<NpgsqlParameterCollection, TState> bind,
         Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
+        bool staleRead,
         CancellationToken cancellationToken
     )
     {
@@ -124,7 +167,7 @@ internal sealed class PgExecutor
             var connection = _connection;
             if (connection is null)
             {
-                owned = await _dataSource!.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                owned = await OpenAsync(staleRead, cancellationToken).ConfigureAwait(false);
                 connection = owned;
             }
 
@@ -151,6 +194,7 @@ internal sealed class PgExecutor
             }
 
             var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", cancellationToken));
+            RefreshHostStatesAfter(translated);
             if (sent && _transaction is null && !IsReadOnly(sql))
             {
                 translated = MarkOutcomeUnknown(translated, ex);
@@ -179,7 +223,8 @@ internal sealed class PgExecutor
 
     /// <summary>
     /// Runs the list query <paramref name="sql"/>, which asks for <paramref name="limit"/> + 1 rows, maps the rows with
-    /// <paramref name="map"/> and returns the page, its continuation token from <paramref name="tokenOf"/>.
+    /// <paramref name="map"/> and returns the page, its continuation token from <paramref name="tokenOf"/>. A page is a
+    /// read declared safe to be stale (see <see cref="ExecuteStaleReadAsync"/>).
     /// </summary>
     public Task<Page<T>> PageAsync<TState, T>(
         string entity,
@@ -191,7 +236,7 @@ internal sealed class PgExecutor
         Func<T, string> tokenOf,
         CancellationToken cancellationToken
     ) =>
-        ExecuteAsync(
+        ExecuteStaleReadAsync(
             entity,
             "list",
             sql,
@@ -256,6 +301,7 @@ internal sealed class PgExecutor
             }
 
             var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken));
+            RefreshHostStatesAfter(translated);
             if (committing)
             {
                 translated = MarkOutcomeUnknown(translated, ex);
@@ -284,6 +330,19 @@ internal sealed class PgExecutor
             {
                 await owned.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a transient failure outside a unit of work (a lost server, no primary found, a read-only answer), makes the
+    /// multi-host data source ask its hosts again (rate-limited), so a promoted standby is found without waiting for
+    /// Npgsql's host recheck interval.
+    /// </summary>
+    private void RefreshHostStatesAfter(Exception translated)
+    {
+        if (_dataSource is not null && translated is TransientDatabaseException)
+        {
+            DatabaseRoutes.RefreshHostStates(_dataSource);
         }
     }
 

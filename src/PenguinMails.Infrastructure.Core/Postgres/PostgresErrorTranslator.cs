@@ -29,6 +29,7 @@ internal static class PostgresErrorTranslator
         public const string CrashShutdown = "57P02";
         public const string CannotConnectNow = "57P03";
         public const string InFailedTransaction = "25P02";
+        public const string ReadOnlySqlTransaction = "25006";
     }
 
     public static Exception Translate(Exception exception, string entity, string id, CancellationToken cancellationToken)
@@ -86,9 +87,19 @@ internal static class PostgresErrorTranslator
                 case SqlStates.CrashShutdown:
                 case SqlStates.CannotConnectNow:
                     return new TransientDatabaseException($"{entity} operation", pg);
+                case SqlStates.ReadOnlySqlTransaction:
+                    // The server is a standby, or a primary demoted by a failover: the statement was rejected before it
+                    // changed anything, and the write route finds the new primary once the failover is over.
+                    return new TransientDatabaseException($"{entity} operation (the server is read-only: a standby or a demoted primary)", pg);
                 default:
                     return exception;
             }
+        }
+
+        if (exception is NpgsqlException noHost && DatabaseRoutes.IsNoSuitableHost(noHost))
+        {
+            // A multi-host data source found no primary (during a failover): nothing was sent.
+            return new TransientDatabaseException($"{entity} operation (no primary server was found)", noHost);
         }
 
         if (exception is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException))

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.Staff;
 
@@ -177,6 +178,9 @@ public sealed class CachedPermissionChecker : IPermissionChecker, IDisposable
 
     private async Task<PermissionSnapshot> LoadAsync(CancellationToken cancellationToken)
     {
+        // Authorization reads the primary, whatever routing scope the caller is in: a standby may still grant a revoked
+        // permission.
+        using var route = ReadRoute.Primary();
         var members = new List<StaffMember>();
         var request = new PageRequest(PageRequest.MaxLimit);
         while (true)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.Staff;
 
@@ -104,6 +105,7 @@ public sealed class StaffAdministration : IStaffAdministration
         var role = await _roles.GetByNameAsync(AdministratorRoleName, cancellationToken).ConfigureAwait(false)
             ?? await _roles.AddAsync(new StaffRole { Id = roleId, Name = AdministratorRoleName, Description = "Every permission; created by the bootstrap." }, cancellationToken).ConfigureAwait(false);
         var page = new PageRequest(PageRequest.MaxLimit);
+        using var route = ReadRoute.Primary(); // the list feeds the grants below
         while (true)
         {
             var permissions = await _permissions.ListAsync(null, page, cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,7 @@ public sealed class FeatureFlagCliTests
         var inRollout = await RunCliAsync(["flags", "explain", "--key", "new-dashboard", "--subject", Subject, "--schema", "pm_flags"], env);
         var disabled = await RunCliAsync(["flags", "explain", "--key=dark-mode", "--subject=" + Subject.ToUpperInvariant(), "--schema", "pm_flags", "--connection", cs]);
         var unknown = await RunCliAsync(["flags", "explain", "--key", "nope", "--subject", Subject, "--schema", "pm_flags"], env);
+        var json = await RunCliAsync(["flags", "list", "--schema", "pm_flags", "--output", "json"], env);
 
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Matches(@"(?m)^dark-mode\s+disabled\s+100%", list.Stdout);
@@ -40,8 +41,21 @@ public sealed class FeatureFlagCliTests
         Assert.Equal($"new-dashboard {Subject}: bucket 85, on: bucket 85 <= rollout 85", inRollout.Stdout.Trim());
         Assert.True(disabled.ExitCode == 0, disabled.ToString());
         Assert.Equal($"dark-mode {Subject}: bucket {RolloutBucket.Compute("dark-mode", Guid.Parse(Subject))}, off: disabled", disabled.Stdout.Trim());
-        Assert.True(unknown.ExitCode == 0, unknown.ToString());
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using (var document = System.Text.Json.JsonDocument.Parse(json.Stdout))
+        {
+            var flags = document.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("key").GetString()!);
+            Assert.Equal(2, flags.Count);
+            Assert.True(flags["new-dashboard"].GetProperty("enabled").GetBoolean());
+            Assert.Equal(85, flags["new-dashboard"].GetProperty("rollout_percentage").GetInt32());
+            Assert.False(flags["dark-mode"].GetProperty("enabled").GetBoolean());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, flags["dark-mode"].GetProperty("updated_by").ValueKind);
+        }
+
+        Assert.True(unknown.ExitCode == 3, unknown.ToString());
         Assert.EndsWith("off: unknown flag", unknown.Stdout.Trim(), StringComparison.Ordinal);
+        Assert.Contains("no flag 'nope' in schema pm_flags", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Single(unknown.Stderr.Trim().Split('\n'));
     }
 
     [Fact]

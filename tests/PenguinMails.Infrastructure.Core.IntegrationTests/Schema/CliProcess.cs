@@ -7,13 +7,48 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.Schema;
 internal static class CliProcess
 {
     public static Task<CliResult> RunAsync(string[] args, Dictionary<string, string>? env = null) =>
-        RunDllAsync(BuiltDll(Path.Combine("src", "PenguinMails.Infrastructure.Cli"), "PenguinMails.Infrastructure.Cli"), args, env);
+        RunDllAsync(
+            BuiltDll(
+                Path.Combine("src", "PenguinMails.Infrastructure.Cli"),
+                "PenguinMails.Infrastructure.Cli"
+            ),
+            args,
+            env
+        );
 
-    public static async Task<CliResult> RunDllAsync(string dll, string[] args, Dictionary<string, string>? env = null)
+    public static async Task<CliResult> RunDllAsync(
+        string dll,
+        string[] args,
+        Dictionary<string, string>? env = null
+    )
+    {
+        using var process = Start(dll, args, env);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the built <c>penguinmails-infra</c> dll and returns the running process (the caller reads its output).</summary>
+    public static Process StartCli(string[] args, Dictionary<string, string>? env = null) =>
+        Start(
+            BuiltDll(
+                Path.Combine("src", "PenguinMails.Infrastructure.Cli"),
+                "PenguinMails.Infrastructure.Cli"
+            ),
+            args,
+            env
+        );
+
+    private static Process Start(string dll, string[] args, Dictionary<string, string>? env)
     {
         var psi = new ProcessStartInfo
         {
-            FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
+            FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
+                is { Length: > 0 } host
+                ? host
+                : "dotnet",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -30,19 +65,25 @@ internal static class CliProcess
             psi.Environment[key] = value;
         }
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return Process.Start(psi)!;
     }
 
     /// <summary>The dll of a project of the repository, built in this test assembly's configuration (a project reference builds it first).</summary>
     public static string BuiltDll(string projectDirectory, string assemblyName)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = Path.Combine(RepositoryLayout.Root, projectDirectory, "bin", configuration, "net10.0", assemblyName + ".dll");
+        var configuration = new DirectoryInfo(
+            AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)
+        )
+            .Parent!
+            .Name;
+        var dll = Path.Combine(
+            RepositoryLayout.Root,
+            projectDirectory,
+            "bin",
+            configuration,
+            "net10.0",
+            assemblyName + ".dll"
+        );
         Assert.True(File.Exists(dll), $"Not built: {dll}");
         return dll;
     }

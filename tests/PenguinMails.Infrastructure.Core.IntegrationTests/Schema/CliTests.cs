@@ -32,7 +32,7 @@ public sealed class CliTests
 
         var noHosts = await RunCliAsync(["migrate"], env);
         var migrate = await RunCliAsync(["migrate", "--to", "3", "--create-host-tables", "--schema", "pm_cli"], env);
-        var rollback = await RunCliAsync(["rollback", "--to", "1", "--schema", "pm_cli"], env);
+        var rollback = await RunCliAsync(["rollback", "--to", "1", "--schema", "pm_cli", "--yes"], env);
 
         Assert.Equal(1, noHosts.ExitCode);
         Assert.Contains("users, tenants, domains", noHosts.Stderr, StringComparison.Ordinal);
@@ -75,8 +75,11 @@ public sealed class CliTests
         var status = await RunCliAsync(["status", "--connection", cs]);
         var migrate = await RunCliAsync(["migrate", "--connection", cs]);
 
-        Assert.NotEqual(0, status.ExitCode);
-        Assert.NotEqual(0, migrate.ExitCode);
+        Assert.True(status.ExitCode == 4, status.ToString());
+        Assert.True(migrate.ExitCode == 4, migrate.ToString());
+        Assert.Contains($"cannot reach PostgreSQL at 127.0.0.1:{port}", status.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Single(status.Stderr.Trim().Split('\n'));
         Assert.DoesNotContain("cli-Secret-5e1b9", status.Stdout + status.Stderr + migrate.Stdout + migrate.Stderr, StringComparison.Ordinal);
     }
 

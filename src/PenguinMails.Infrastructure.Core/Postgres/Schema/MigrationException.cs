@@ -17,6 +17,12 @@ public enum MigrationFailure
 
     /// <summary>The database holds a version this package does not know, and the operation needs its script.</summary>
     UnknownVersion,
+
+    /// <summary>
+    /// The application's start-up could not connect to PostgreSQL to migrate or verify the schema (server unreachable,
+    /// authentication failed, database missing); the message names host, port, database and user, never the password.
+    /// </summary>
+    ConnectionFailed,
 }
 
 /// <summary>

@@ -59,7 +59,8 @@ public sealed class PostgresMigrator
             throw new ArgumentOutOfRangeException(nameof(options), "MigratorOptions.LockTimeout must not be negative.");
         }
 
-        _dataSource = dataSource;
+        // On a multi-host data source the migrator (its lock, its reads of the history, VerifyOnly too) runs on the primary.
+        _dataSource = DatabaseRoutes.Primary(dataSource);
         _schema = options.Schema;
         _createHostTables = options.CreateHostTables;
         _lockTimeout = options.LockTimeout;
