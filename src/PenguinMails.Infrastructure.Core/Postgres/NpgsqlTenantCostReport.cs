@@ -15,38 +15,38 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
     private const string Entity = "TenantCostReport";
 
     // $1 = at, $2 = 'expired'. Shares are rounded per (tenant, IP) and per (tenant, VPS), then summed per tenant.
-    // Linear in the live assignments: one pass joins each to its IP (carrying the IP's cost) and its domain; every
-    // later step is a hash aggregate or a hash join over those rows or their groups (the plan is in docs/ip-pools.md).
+    // One pass joins each live assignment to its IP (carrying the IP's cost) and its domain; the per-IP and per-VPS
+    // totals are window sums over the grouped rows, so no step joins two aggregates. That keeps the plan free of a
+    // quadratic nested loop also when the statement is prepared and runs on a generic plan (whose row estimates for
+    // aggregates are guesses): on 50,000 IPs / 25,000 live assignments the earlier form took 27.5 s on a generic plan,
+    // this one 0.4 s (the plan is in docs/ip-pools.md).
     private const string Sql = """
-        WITH counted AS (
+        WITH counted AS MATERIALIZED (
             SELECT a.smtp_ip_address_id AS ip_id, i.vps_instance_id AS vps_id, d.tenant_id, i.approximate_cost AS ip_cost
             FROM $(schema).domain_ip_assignments a
             JOIN $(schema).smtp_ip_addresses i ON i.id = a.smtp_ip_address_id
             LEFT JOIN $(schema).domains d ON d.id = a.domain_id
             WHERE a.status IS DISTINCT FROM $2 AND (a.expires IS NULL OR a.expires > $1)
         ),
-        ip_n AS (SELECT ip_id, count(*) AS n FROM counted GROUP BY ip_id),
-        vps_n AS (SELECT vps_id, count(*) AS n FROM counted WHERE vps_id IS NOT NULL GROUP BY vps_id),
-        ip_share AS (
-            SELECT g.tenant_id, g.k, round(COALESCE(g.ip_cost, 0)::numeric(30, 20) * g.k / n.n, 4) AS cost
-            FROM (SELECT tenant_id, ip_id, ip_cost, count(*) AS k FROM counted GROUP BY tenant_id, ip_id, ip_cost) g
-            JOIN ip_n n ON n.ip_id = g.ip_id
+        per_ip AS (
+            SELECT tenant_id, count(*) AS k, ip_cost, sum(count(*)) OVER (PARTITION BY ip_id) AS n
+            FROM counted GROUP BY tenant_id, ip_id, ip_cost
         ),
-        vps_share AS (
-            SELECT g.tenant_id, round(COALESCE(v.approximate_cost, v.monthly_cost, 0)::numeric(30, 20) * g.k / n.n, 4) AS cost
-            FROM (SELECT tenant_id, vps_id, count(*) AS k FROM counted WHERE vps_id IS NOT NULL GROUP BY tenant_id, vps_id) g
-            JOIN vps_n n ON n.vps_id = g.vps_id
-            JOIN $(schema).vps_instances v ON v.id = g.vps_id
+        per_vps AS (
+            SELECT tenant_id, vps_id, count(*) AS k, sum(count(*)) OVER (PARTITION BY vps_id) AS n
+            FROM counted WHERE vps_id IS NOT NULL GROUP BY tenant_id, vps_id
         )
         SELECT tenant_id, sum(k)::integer, sum(ip_cost), sum(vps_cost)
         FROM (
-            SELECT tenant_id, k, cost AS ip_cost, 0.0000::numeric AS vps_cost FROM ip_share
+            SELECT tenant_id, k, round(COALESCE(ip_cost, 0)::numeric(30, 20) * k / n, 4) AS ip_cost, 0.0000::numeric AS vps_cost FROM per_ip
             UNION ALL
-            SELECT tenant_id, 0, 0.0000::numeric, cost FROM vps_share
+            SELECT p.tenant_id, 0, 0.0000::numeric, round(COALESCE(v.approximate_cost, v.monthly_cost, 0)::numeric(30, 20) * p.k / p.n, 4)
+            FROM per_vps p JOIN $(schema).vps_instances v ON v.id = p.vps_id
         ) shares
         GROUP BY tenant_id
         ORDER BY tenant_id NULLS LAST
         """;
+
 
 
     private readonly PgExecutor _db;
