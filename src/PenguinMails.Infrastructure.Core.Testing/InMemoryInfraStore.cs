@@ -241,27 +241,10 @@ internal sealed class StoreState
 
     public StoreState WithDomainTenant(Guid domain, Guid? tenant) => new(_tables, _hosts, DomainTenants.SetItem(domain, tenant));
 
-    public ImmutableSortedDictionary<TKey, TRow> Table<TKey, TRow>(TableDef<TKey, TRow> def)
+    public Table<TKey, TRow> Table<TKey, TRow>(TableDef<TKey, TRow> def)
         where TKey : notnull =>
-        _tables.TryGetValue(def.Name, out var t) ? (ImmutableSortedDictionary<TKey, TRow>)t : def.Empty;
+        _tables.TryGetValue(def.Name, out var t) ? (Table<TKey, TRow>)t : def.Empty;
 
-    public StoreState With<TKey, TRow>(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> table)
+    public StoreState With<TKey, TRow>(TableDef<TKey, TRow> def, Table<TKey, TRow> table)
         where TKey : notnull => new(_tables.SetItem(def.Name, table), _hosts, DomainTenants);
-}
-
-/// <summary>A table of the in-memory store: its name and key order (the order PostgreSQL gives the primary key).</summary>
-internal sealed class TableDef<TKey, TRow>(string name, IComparer<TKey> comparer)
-    where TKey : notnull
-{
-    public string Name { get; } = name;
-
-    public ImmutableSortedDictionary<TKey, TRow> Empty { get; } = ImmutableSortedDictionary.Create<TKey, TRow>(comparer);
-}
-
-/// <summary>Orders UUIDs as PostgreSQL orders the uuid type.</summary>
-internal sealed class UuidOrder : IComparer<Guid>
-{
-    public static readonly UuidOrder Instance = new();
-
-    public int Compare(Guid x, Guid y) => ContinuationToken.CompareUuid(x, y);
 }

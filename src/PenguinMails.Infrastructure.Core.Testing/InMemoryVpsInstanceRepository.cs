@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Vps;
 
