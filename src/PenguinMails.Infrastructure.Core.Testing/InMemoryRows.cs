@@ -19,25 +19,6 @@ internal static class InMemoryRows
     }
 
     /// <summary>
-    /// A page of <paramref name="rows"/> (read only after the request is checked), which are keyed by the UUID
-    /// <paramref name="keyOf"/> gives and ordered as PostgreSQL orders uuid: the rows after the request's token.
-    /// </summary>
-    public static Task<Page<T>> PageByUuidAsync<T>(
-        StateSession session,
-        PageRequest? page,
-        Func<IEnumerable<T>> rows,
-        Func<T, Guid> keyOf,
-        CancellationToken cancellationToken
-    ) =>
-        PageByUuidAsync(
-            session,
-            page,
-            after => rows().Where(r => after is null || UuidOrder.Instance.Compare(keyOf(r), after.Value) > 0),
-            keyOf,
-            cancellationToken
-        );
-
-    /// <summary>
     /// A page of the rows <paramref name="rowsAfter"/> gives for the request's token (the rows after that UUID key, in
     /// PostgreSQL uuid order; every row for the first page), read only after the request is checked. An indexed
     /// <paramref name="rowsAfter"/> seeks to the token, so a page costs the same wherever it is in the walk.

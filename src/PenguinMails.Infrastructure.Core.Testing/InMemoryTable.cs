@@ -76,9 +76,11 @@ internal sealed class Table<TKey, TRow>
     public bool TryGetValue(TKey key, out TRow row) => _rows.TryGetValue(key, out row!);
 
     /// <summary>The rows after <paramref name="after"/> in key order (every row when <paramref name="hasAfter"/> is false); O(log n) to the first.</summary>
-    public IEnumerable<TRow> RowsAfter(bool hasAfter, TKey after)
+    public IEnumerable<TRow> RowsAfter(bool hasAfter, TKey after) => hasAfter ? Seeked(SortedSets.Seek(_keys, after)) : _rows.Values;
+
+    private IEnumerable<TRow> Seeked(int start)
     {
-        for (var i = hasAfter ? SortedSets.Seek(_keys, after) : 0; i < _keys.Count; i++)
+        for (var i = start; i < _keys.Count; i++)
         {
             yield return _rows[_keys[i]];
         }
@@ -245,6 +247,15 @@ internal static class SortedSets
         var i = set.IndexOf(after);
         return i >= 0 ? i + 1 : ~i;
     }
+
+    /// <summary>The entries of <paramref name="set"/> from position <paramref name="start"/> on, in order.</summary>
+    public static IEnumerable<T> From<T>(ImmutableSortedSet<T> set, int start)
+    {
+        for (var i = start; i < set.Count; i++)
+        {
+            yield return set[i];
+        }
+    }
 }
 
 /// <summary>Rows grouped by a value, each group the rows' UUID keys in PostgreSQL uuid order.</summary>
@@ -254,13 +265,7 @@ internal static class GroupIndex
         where TGroup : notnull => new(groupOf, static (key, _) => key, UuidOrder.Instance);
 
     /// <summary>The keys of <paramref name="group"/>'s rows after <paramref name="after"/> (all when null), in uuid order; O(log n) to the first.</summary>
-    public static IEnumerable<Guid> KeysAfter(ImmutableSortedSet<Guid> group, Guid? after)
-    {
-        for (var i = after is { } a ? SortedSets.Seek(group, a) : 0; i < group.Count; i++)
-        {
-            yield return group[i];
-        }
-    }
+    public static IEnumerable<Guid> KeysAfter(ImmutableSortedSet<Guid> group, Guid? after) => after is { } a ? SortedSets.From(group, SortedSets.Seek(group, a)) : group;
 }
 
 /// <summary>
