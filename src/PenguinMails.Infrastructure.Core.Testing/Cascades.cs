@@ -1,3 +1,6 @@
+using PenguinMails.Infrastructure.Core.SmtpIps;
+using PenguinMails.Infrastructure.Core.Vps;
+
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>
@@ -10,7 +13,7 @@ internal static class Cascades
     public static StoreState OnVpsInstanceDeleted(StoreState state, Guid vpsInstanceId)
     {
         var ips = state.Table(InMemorySmtpIpAddressRepository.Table);
-        var doomed = ips.Values.Where(ip => ip.VpsInstanceId?.Value == vpsInstanceId).Select(ip => ip.Id.Value).ToHashSet();
+        var doomed = InMemorySmtpIpAddressRepository.ByVps.Get(ips, new VpsInstanceId(vpsInstanceId)).ToHashSet();
         if (doomed.Count == 0)
         {
             return state;
@@ -26,10 +29,7 @@ internal static class Cascades
     private static StoreState RemoveAssignmentsOf(StoreState state, HashSet<Guid> ipIds)
     {
         var assignments = state.Table(InMemoryDomainIpAssignmentRepository.Table);
-        var doomed = assignments
-            .Values.Where(a => a.SmtpIpAddressId is { } ip && ipIds.Contains(ip.Value))
-            .Select(a => a.Id.Value)
-            .ToList();
+        var doomed = ipIds.SelectMany(ip => InMemoryDomainIpAssignmentRepository.ByIp.Get(assignments, new SmtpIpAddressId(ip))).ToList();
         return doomed.Count == 0 ? state : state.With(InMemoryDomainIpAssignmentRepository.Table, assignments.RemoveRange(doomed));
     }
 }

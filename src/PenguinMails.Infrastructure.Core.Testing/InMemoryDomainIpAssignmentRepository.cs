@@ -7,7 +7,31 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// <summary>The in-memory implementation of <see cref="IDomainIpAssignmentRepository"/>, behaving like the PostgreSQL one.</summary>
 public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRepository
 {
-    internal static readonly TableDef<Guid, DomainIpAssignment> Table = new(DomainIpAssignment.TableName, UuidOrder.Instance);
+    /// <summary>The assignments of each domain (filters, a domain's holdings).</summary>
+    internal static readonly GroupIndex<Guid, DomainIpAssignment, DomainId, Guid> ByDomain = GroupIndex.ByKey<DomainIpAssignment, DomainId>(static a =>
+        a.DomainId is { } d ? (true, d) : (false, default)
+    );
+
+    /// <summary>The assignments of each IP (filters, the cascade of a deleted IP).</summary>
+    internal static readonly GroupIndex<Guid, DomainIpAssignment, SmtpIpAddressId, Guid> ByIp = GroupIndex.ByKey<DomainIpAssignment, SmtpIpAddressId>(static a =>
+        a.SmtpIpAddressId is { } ip ? (true, ip) : (false, default)
+    );
+
+    /// <summary>The assignments in each status (filters and counts by status).</summary>
+    internal static readonly GroupIndex<Guid, DomainIpAssignment, DomainIpAssignmentStatus, Guid> ByStatus = GroupIndex.ByKey<DomainIpAssignment, DomainIpAssignmentStatus>(static a =>
+        (true, a.Status)
+    );
+
+    /// <summary>
+    /// The unique index on (domain_id, smtp_ip_address_id) WHERE status IS DISTINCT FROM 'expired'; as in PostgreSQL, a
+    /// row with a null domain or IP is not in it (nulls are distinct).
+    /// </summary>
+    internal static readonly GroupIndex<Guid, DomainIpAssignment, (DomainId, SmtpIpAddressId), Guid> ByDomainAndIp = GroupIndex.ByKey<
+        DomainIpAssignment,
+        (DomainId, SmtpIpAddressId)
+    >(static a => a is { DomainId: { } d, SmtpIpAddressId: { } ip } && a.Status != DomainIpAssignmentStatus.Expired ? (true, (d, ip)) : (false, default));
+
+    internal static readonly TableDef<Guid, DomainIpAssignment> Table = new(DomainIpAssignment.TableName, UuidOrder.Instance, ByDomain, ByIp, ByStatus, ByDomainAndIp);
 
     private const string Entity = nameof(DomainIpAssignment);
     private readonly StateSession _session;
@@ -34,13 +58,21 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         PageRequest? page = null,
         CancellationToken cancellationToken = default
     ) =>
-        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
+        await InMemoryRows.PageByUuidAsync(_session, page, after => Matching(filter, after), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<long> CountAsync(DomainIpAssignmentFilter? filter = null, CancellationToken cancellationToken = default)
     {
         _session.Enter(cancellationToken);
-        return (long)Matching(filter).Count();
+        if (filter is { DomainId: null, SmtpIpAddressId: null, ExpiringBefore: null, Status: { } status })
+        {
+            _ = status.ToDatabaseValue();
+            return ByStatus.Get(_session.Read().Table(Table), status).Count;
+        }
+
+        return filter is null or { DomainId: null, SmtpIpAddressId: null, ExpiringBefore: null, Status: null }
+            ? _session.Read().Table(Table).Count
+            : Matching(filter, null).Count();
     }
 
     /// <inheritdoc />
@@ -58,8 +90,8 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
                 }
 
                 if (
-                    row.Status != DomainIpAssignmentStatus.Expired
-                    && table.Values.Any(a => a.DomainId == row.DomainId && a.SmtpIpAddressId == row.SmtpIpAddressId && a.Status != DomainIpAssignmentStatus.Expired)
+                    row is { DomainId: { } d, SmtpIpAddressId: { } i, Status: not DomainIpAssignmentStatus.Expired }
+                    && !ByDomainAndIp.Get(table, (d, i)).IsEmpty
                 )
                 {
                     throw new DuplicateEntityException(Entity, DomainIpAssignmentRules.DomainIpKey);
@@ -173,15 +205,20 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
     public async Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
         await _session.DeleteAsync(Table, id.Value, cancellationToken).ConfigureAwait(false);
 
-    private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter)
+    // The rows matching the filter after the key (all when null), in key order, read through the narrowest index.
+    private IEnumerable<DomainIpAssignment> Matching(DomainIpAssignmentFilter? filter, Guid? after)
     {
         // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
         _ = filter?.Status?.ToDatabaseValue();
         var before = filter?.ExpiringBefore is { } eb ? StoreClock.Truncate(eb) : (DateTimeOffset?)null;
-        return _session
-            .Read()
-            .Table(Table)
-            .Values.Where(v =>
+        var table = _session.Read().Table(Table);
+        var group = filter?.DomainId is { } domain ? ByDomain.Get(table, domain)
+            : filter?.SmtpIpAddressId is { } ip ? ByIp.Get(table, ip)
+            : filter?.Status is { } status ? ByStatus.Get(table, status)
+            : null;
+        return InMemoryRows
+            .After(table, group, after)
+            .Where(v =>
                 (filter?.DomainId is null || v.DomainId == filter.DomainId)
                 && (filter?.SmtpIpAddressId is null || v.SmtpIpAddressId == filter.SmtpIpAddressId)
                 && (filter?.Status is null || v.Status == filter.Status)

@@ -11,7 +11,10 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// <remarks>
 /// Reads see committed data (read committed). Writes are serialized by one lock; a unit of work holds that lock from
 /// its start to its commit or rollback and works on a private copy of the tables (copy-on-write: the tables are
-/// immutable, so the copy is free), which makes a rolled-back unit leave no trace. The host platform's
+/// immutable, so the copy is free), which makes a rolled-back unit leave no trace. Each table is a balanced tree in
+/// primary-key order with the secondary indexes its reads need (IPs by VPS instance, status and allocation rank;
+/// assignments by domain, IP, status and the unique live (domain, IP) key), so gets, writes and pages cost O(log n)
+/// at any size (docs/unit-testing.md, "How it scales"). The host platform's
 /// <c>users</c>, <c>tenants</c> and <c>domains</c> are not owned by this package: register the ids your data refers to
 /// with <see cref="AddUser"/>, <see cref="AddTenant"/> and <see cref="AddDomain"/>.
 /// </remarks>
@@ -241,27 +244,10 @@ internal sealed class StoreState
 
     public StoreState WithDomainTenant(Guid domain, Guid? tenant) => new(_tables, _hosts, DomainTenants.SetItem(domain, tenant));
 
-    public ImmutableSortedDictionary<TKey, TRow> Table<TKey, TRow>(TableDef<TKey, TRow> def)
+    public Table<TKey, TRow> Table<TKey, TRow>(TableDef<TKey, TRow> def)
         where TKey : notnull =>
-        _tables.TryGetValue(def.Name, out var t) ? (ImmutableSortedDictionary<TKey, TRow>)t : def.Empty;
+        _tables.TryGetValue(def.Name, out var t) ? (Table<TKey, TRow>)t : def.Empty;
 
-    public StoreState With<TKey, TRow>(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> table)
+    public StoreState With<TKey, TRow>(TableDef<TKey, TRow> def, Table<TKey, TRow> table)
         where TKey : notnull => new(_tables.SetItem(def.Name, table), _hosts, DomainTenants);
-}
-
-/// <summary>A table of the in-memory store: its name and key order (the order PostgreSQL gives the primary key).</summary>
-internal sealed class TableDef<TKey, TRow>(string name, IComparer<TKey> comparer)
-    where TKey : notnull
-{
-    public string Name { get; } = name;
-
-    public ImmutableSortedDictionary<TKey, TRow> Empty { get; } = ImmutableSortedDictionary.Create<TKey, TRow>(comparer);
-}
-
-/// <summary>Orders UUIDs as PostgreSQL orders the uuid type.</summary>
-internal sealed class UuidOrder : IComparer<Guid>
-{
-    public static readonly UuidOrder Instance = new();
-
-    public int Compare(Guid x, Guid y) => ContinuationToken.CompareUuid(x, y);
 }

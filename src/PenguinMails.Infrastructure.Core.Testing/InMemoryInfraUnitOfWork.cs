@@ -34,6 +34,9 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     /// <summary>The store the unit works on (the IP pool allocator checks a unit belongs to its store).</summary>
     internal InMemoryInfraStore Store => session.Store;
 
+    /// <summary>The unit's private state, for reads that bypass the repositories (the allocator's indexed pick).</summary>
+    internal UnitOfWorkSession Session => session;
+
     public IVpsInstanceRepository VpsInstances => field ??= new InMemoryVpsInstanceRepository(session);
 
     public ISmtpIpAddressRepository SmtpIpAddresses => field ??= new InMemorySmtpIpAddressRepository(session);

@@ -67,28 +67,10 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
                 ? await IpAllocationEngine.WriteThroughRepositoriesAsync(unitOfWork, request.DomainId, ip, expires, cancellationToken).ConfigureAwait(false)
                 : null;
 
-        private async Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
+        private Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
         {
-            var (rows, holdings) = await LoadAsync(unitOfWork, request.DomainId, cancellationToken).ConfigureAwait(false);
-            var ranked = IpAllocationPolicy.Select(IpAllocationPolicy.BuildCandidates(rows, holdings), options, request).Ranked;
-            foreach (var candidate in ranked)
-            {
-                var ip = await unitOfWork.SmtpIpAddresses.GetAsync(candidate.Id, cancellationToken).ConfigureAwait(false);
-                if (ip is null || !ip.IsAssignable || ip.AssignedCount >= options.MaxAssignmentsPerIp)
-                {
-                    continue;
-                }
-
-                if (options.RequireActiveVps
-                    && (ip.VpsInstanceId is not { } v || (await unitOfWork.VpsInstances.GetAsync(v, cancellationToken).ConfigureAwait(false))?.Status != VpsInstanceStatus.Active))
-                {
-                    continue;
-                }
-
-                return ip;
-            }
-
-            return null;
+            Check(unitOfWork);
+            return InMemoryAllocationIndex.PickAsync((InMemoryInfraUnitOfWork)unitOfWork, request, options, cancellationToken);
         }
 
         private void Check(IInfraUnitOfWork unitOfWork)

@@ -144,7 +144,7 @@ public sealed class InMemoryPermissionRepository : IPermissionRepository
             cancellationToken
         ).ConfigureAwait(false);
 
-    private System.Collections.Immutable.ImmutableSortedDictionary<int, Permission> Table() => InMemoryStaffTables.Permissions(_session.Read(), _session.Store);
+    private Table<int, Permission> Table() => InMemoryStaffTables.Permissions(_session.Read(), _session.Store);
 
     private IEnumerable<Permission> Matching(PermissionFilter? filter) =>
         Table().Values.Where(p => filter?.Category is null || string.Equals(p.Category, filter.Category, StringComparison.Ordinal));

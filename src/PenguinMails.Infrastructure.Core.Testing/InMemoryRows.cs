@@ -19,13 +19,14 @@ internal static class InMemoryRows
     }
 
     /// <summary>
-    /// A page of <paramref name="rows"/> (read only after the request is checked), which are keyed by the UUID
-    /// <paramref name="keyOf"/> gives and ordered as PostgreSQL orders uuid: the rows after the request's token.
+    /// A page of the rows <paramref name="rowsAfter"/> gives for the request's token (the rows after that UUID key, in
+    /// PostgreSQL uuid order; every row for the first page), read only after the request is checked. An indexed
+    /// <paramref name="rowsAfter"/> seeks to the token, so a page costs the same wherever it is in the walk.
     /// </summary>
     public static Task<Page<T>> PageByUuidAsync<T>(
         StateSession session,
         PageRequest? page,
-        Func<IEnumerable<T>> rows,
+        Func<Guid?, IEnumerable<T>> rowsAfter,
         Func<T, Guid> keyOf,
         CancellationToken cancellationToken
     )
@@ -34,12 +35,15 @@ internal static class InMemoryRows
         page.EnsureValid();
         session.Enter(cancellationToken);
         var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return PageAsync(
-            rows().Where(r => after is null || UuidOrder.Instance.Compare(keyOf(r), after.Value) > 0),
-            page.Limit,
-            r => ContinuationToken.Encode(keyOf(r))
-        );
+        return PageAsync(rowsAfter(after), page.Limit, r => ContinuationToken.Encode(keyOf(r)));
     }
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> after <paramref name="after"/> in key order: those of <paramref name="group"/>
+    /// when an index narrowed the search to it, else every row.
+    /// </summary>
+    public static IEnumerable<TRow> After<TRow>(Table<Guid, TRow> table, System.Collections.Immutable.ImmutableSortedSet<Guid>? group, Guid? after) =>
+        group is null ? table.RowsAfter(after is not null, after.GetValueOrDefault()) : GroupIndex.KeysAfter(group, after).Select(k => table.GetValueOrDefault(k)!);
 
     /// <summary>
     /// The page of <paramref name="rowsAfter"/> (the rows in key order after the continuation token): at most

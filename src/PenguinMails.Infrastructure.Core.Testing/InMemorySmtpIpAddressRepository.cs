@@ -7,7 +7,23 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// <summary>The in-memory implementation of <see cref="ISmtpIpAddressRepository"/>, behaving like the PostgreSQL one.</summary>
 public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
 {
-    internal static readonly TableDef<Guid, SmtpIpAddress> Table = new(SmtpIpAddress.TableName, UuidOrder.Instance);
+    /// <summary>The IPs of each VPS instance (filters, the address lookup, the cascade of a deleted instance).</summary>
+    internal static readonly GroupIndex<Guid, SmtpIpAddress, VpsInstanceId, Guid> ByVps = GroupIndex.ByKey<SmtpIpAddress, VpsInstanceId>(static ip =>
+        ip.VpsInstanceId is { } v ? (true, v) : (false, default)
+    );
+
+    /// <summary>The IPs in each status (filters and counts by status).</summary>
+    internal static readonly GroupIndex<Guid, SmtpIpAddress, SmtpIpAddressStatus, Guid> ByStatus = GroupIndex.ByKey<SmtpIpAddress, SmtpIpAddressStatus>(static ip =>
+        (true, ip.Status)
+    );
+
+    internal static readonly TableDef<Guid, SmtpIpAddress> Table = new(
+        SmtpIpAddress.TableName,
+        UuidOrder.Instance,
+        ByVps,
+        ByStatus,
+        InMemoryAllocationIndex.ByRank
+    );
 
     private const string Entity = nameof(SmtpIpAddress);
     private readonly StateSession _session;
@@ -33,24 +49,29 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
         _session.Enter(cancellationToken);
-        // The table is in key order, so the first match has the lowest id, as ORDER BY id LIMIT 1.
-        return 
-            _session
-                .Read()
-                .Table(Table)
-                .Values.FirstOrDefault(v => v.VpsInstanceId == vpsInstanceId && string.Equals(v.IpAddress, ipAddress, StringComparison.Ordinal))
-        ;
+        // The index lists the instance's IPs in key order, so the first match has the lowest id, as ORDER BY id LIMIT 1.
+        var table = _session.Read().Table(Table);
+        return ByVps
+            .Get(table, vpsInstanceId)
+            .Select(id => table.GetValueOrDefault(id)!)
+            .FirstOrDefault(v => string.Equals(v.IpAddress, ipAddress, StringComparison.Ordinal));
     }
 
     /// <inheritdoc />
     public async Task<Page<SmtpIpAddress>> ListAsync(SmtpIpAddressFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
+        await InMemoryRows.PageByUuidAsync(_session, page, after => Matching(filter, after), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<long> CountAsync(SmtpIpAddressFilter? filter = null, CancellationToken cancellationToken = default)
     {
         _session.Enter(cancellationToken);
-        return (long)Matching(filter).Count();
+        if (filter is { VpsInstanceId: null, ReputationState: null, Status: { } status })
+        {
+            _ = status.ToDatabaseValue();
+            return ByStatus.Get(_session.Read().Table(Table), status).Count;
+        }
+
+        return filter is null or { VpsInstanceId: null, ReputationState: null, Status: null } ? _session.Read().Table(Table).Count : Matching(filter, null).Count();
     }
 
     /// <inheritdoc />
@@ -204,13 +225,8 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
                     EnsureVpsExists(state, ip.VpsInstanceId);
                 }
 
-                var builder = table.ToBuilder();
-                foreach (var ip in ips)
-                {
-                    builder.Add(ip.Id.Value, Stamp(ip, now));
-                }
-
-                return (state.With(Table, builder.ToImmutable()), ips.Count);
+                var stored = table.AddRange(ips.Select(ip => new KeyValuePair<Guid, SmtpIpAddress>(ip.Id.Value, Stamp(ip, now))));
+                return (state.With(Table, stored), ips.Count);
             },
             cancellationToken
         ).ConfigureAwait(false);
@@ -238,15 +254,19 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
         }
     }
 
-    private IEnumerable<SmtpIpAddress> Matching(SmtpIpAddressFilter? filter)
+    // The rows matching the filter after the key (all when null), in key order, read through the narrowest index.
+    private IEnumerable<SmtpIpAddress> Matching(SmtpIpAddressFilter? filter, Guid? after)
     {
         // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
         _ = filter?.Status?.ToDatabaseValue();
         _ = filter?.ReputationState?.ToDatabaseValue();
-        return _session
-            .Read()
-            .Table(Table)
-            .Values.Where(v =>
+        var table = _session.Read().Table(Table);
+        var group = filter?.VpsInstanceId is { } vps ? ByVps.Get(table, vps)
+            : filter?.Status is { } status ? ByStatus.Get(table, status)
+            : null;
+        return InMemoryRows
+            .After(table, group, after)
+            .Where(v =>
                 (filter?.VpsInstanceId is null || v.VpsInstanceId == filter.VpsInstanceId)
                 && (filter?.Status is null || v.Status == filter.Status)
                 && (filter?.ReputationState is null || v.ReputationState == filter.ReputationState)

@@ -33,7 +33,7 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository, ICha
 
     /// <inheritdoc />
     public async Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.UserId.Value, cancellationToken).ConfigureAwait(false);
+        await InMemoryRows.PageByUuidAsync(_session, page, after => Matching(filter, after), static x => x.UserId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<long> CountAsync(StaffMemberFilter? filter = null, CancellationToken cancellationToken = default)
@@ -132,6 +132,6 @@ public sealed class InMemoryStaffMemberRepository : IStaffMemberRepository, ICha
         }
     }
 
-    private IEnumerable<StaffMember> Matching(StaffMemberFilter? filter) =>
-        _session.Read().Table(InMemoryStaffTables.Members).Values.Where(m => filter?.RoleId is null || m.RoleId == filter.RoleId);
+    private IEnumerable<StaffMember> Matching(StaffMemberFilter? filter, Guid? after = null) =>
+        InMemoryRows.After(_session.Read().Table(InMemoryStaffTables.Members), null, after).Where(m => filter?.RoleId is null || m.RoleId == filter.RoleId);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Staff;
@@ -35,17 +34,17 @@ internal static class InMemoryStaffTables
     /// <summary>The names of every staff table (and the catalog marker): a change to any of them changes permissions.</summary>
     public static readonly string[] Names = [Roles.Name, Grants.Name, Members.Name, PermissionsTable.Name, PermissionsWritten.Name];
 
-    private static readonly ConditionalWeakTable<InMemoryInfraStore, ImmutableSortedDictionary<int, Permission>> Catalogs = new();
+    private static readonly ConditionalWeakTable<InMemoryInfraStore, Table<int, Permission>> Catalogs = new();
 
     /// <summary>The <c>permissions</c> table of <paramref name="state"/>: the seeded catalog until it is first written.</summary>
-    public static ImmutableSortedDictionary<int, Permission> Permissions(StoreState state, InMemoryInfraStore store) =>
+    public static Table<int, Permission> Permissions(StoreState state, InMemoryInfraStore store) =>
         state.Table(PermissionsWritten).IsEmpty ? Catalogs.GetValue(store, Seed) : state.Table(PermissionsTable);
 
     /// <summary>Stores <paramref name="table"/> as the <c>permissions</c> table of <paramref name="state"/>.</summary>
-    public static StoreState WithPermissions(StoreState state, ImmutableSortedDictionary<int, Permission> table) =>
+    public static StoreState WithPermissions(StoreState state, Table<int, Permission> table) =>
         state.With(PermissionsTable, table).With(PermissionsWritten, PermissionsWritten.Empty.Add(0, true));
 
-    private static ImmutableSortedDictionary<int, Permission> Seed(InMemoryInfraStore store)
+    private static Table<int, Permission> Seed(InMemoryInfraStore store)
     {
         var created = StoreClock.Now(store.TimeProvider);
         return PermissionsTable.Empty.AddRange(

@@ -29,7 +29,7 @@ public sealed class InMemoryTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public async Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        await InMemoryRows.PageByUuidAsync(_session, page, () => _session.Read().Table(Table).Values, static x => x.TenantId.Value, cancellationToken).ConfigureAwait(false);
+        await InMemoryRows.PageByUuidAsync(_session, page, after => InMemoryRows.After(_session.Read().Table(Table), null, after), static x => x.TenantId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)

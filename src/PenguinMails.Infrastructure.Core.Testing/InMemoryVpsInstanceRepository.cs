@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Vps;
 
@@ -40,7 +39,7 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
 
     /// <inheritdoc />
     public async Task<Page<VpsInstance>> ListAsync(VpsInstanceFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        await InMemoryRows.PageByUuidAsync(_session, page, () => Matching(filter), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
+        await InMemoryRows.PageByUuidAsync(_session, page, after => Matching(filter, after), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<long> CountAsync(VpsInstanceFilter? filter = null, CancellationToken cancellationToken = default)
@@ -185,14 +184,13 @@ public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
             cancellationToken
         ).ConfigureAwait(false);
 
-    private IEnumerable<VpsInstance> Matching(VpsInstanceFilter? filter)
+    private IEnumerable<VpsInstance> Matching(VpsInstanceFilter? filter, Guid? after = null)
     {
         // An undefined enum value fails as on PostgreSQL, where it cannot be written as a parameter.
         _ = filter?.Status?.ToDatabaseValue();
-        return _session
-            .Read()
-            .Table(Table)
-            .Values.Where(v =>
+        return InMemoryRows
+            .After(_session.Read().Table(Table), null, after)
+            .Where(v =>
                 (filter?.Status is null || v.Status == filter.Status)
                 && (filter?.Region is null || string.Equals(v.Region, filter.Region, StringComparison.Ordinal))
             );

@@ -13,8 +13,8 @@ public sealed partial class SchemaCatalogTests
     private static readonly Dictionary<string, string[]> NamedAdditions = new()
     {
         ["vps_instances"] = ["ck_vps_instances_monthly_cost", "ck_vps_instances_approximate_cost", "ck_vps_instances_hostwinds_billing_day", "ix_vps_instances_status_region", "ix_vps_instances_region"],
-        ["smtp_ip_addresses"] = ["ck_smtp_ip_addresses_approximate_cost", "ck_smtp_ip_addresses_assigned_count", "ix_smtp_ip_addresses_vps_instance_id", "ix_smtp_ip_addresses_status", "ix_smtp_ip_addresses_reputation_state"],
-        ["domain_ip_assignments"] = ["ix_domain_ip_assignments_domain_id", "ix_domain_ip_assignments_smtp_ip_address_id", "ix_domain_ip_assignments_status", "ix_domain_ip_assignments_expires", "ux_domain_ip_assignments_domain_id_smtp_ip_address_id"],
+        ["smtp_ip_addresses"] = ["ck_smtp_ip_addresses_approximate_cost", "ck_smtp_ip_addresses_assigned_count", "ix_smtp_ip_addresses_vps_instance_id", "ix_smtp_ip_addresses_status", "ix_smtp_ip_addresses_reputation_state", "ix_smtp_ip_addresses_allocation_rank"],
+        ["domain_ip_assignments"] = ["ix_domain_ip_assignments_domain_id", "ix_domain_ip_assignments_smtp_ip_address_id", "ix_domain_ip_assignments_status", "ix_domain_ip_assignments_expires", "ux_domain_ip_assignments_domain_id_smtp_ip_address_id", "ix_domain_ip_assignments_due"],
         ["staff_members"] = ["ix_staff_members_role_id"],
         ["staff_roles"] = [],
         ["permissions"] = [],

@@ -1,0 +1,302 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+
+namespace PenguinMails.Infrastructure.Core.Testing;
+
+/// <summary>
+/// A table of the in-memory store: its name, key order (the order PostgreSQL gives the primary key) and secondary
+/// indexes, which every write of the table maintains.
+/// </summary>
+internal sealed class TableDef<TKey, TRow>
+    where TKey : notnull
+{
+    public TableDef(string name, IComparer<TKey> comparer, params TableIndex<TKey, TRow>[] indexes)
+    {
+        Name = name;
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            indexes[i].Slot = i;
+        }
+
+        Indexes = [.. indexes];
+        Empty = new Table<TKey, TRow>(
+            this,
+            ImmutableSortedDictionary.Create<TKey, TRow>(comparer),
+            ImmutableSortedSet.Create(comparer),
+            [.. indexes.Select(x => x.Empty)]
+        );
+    }
+
+    public string Name { get; }
+
+    public ImmutableArray<TableIndex<TKey, TRow>> Indexes { get; }
+
+    public Table<TKey, TRow> Empty { get; }
+}
+
+/// <summary>
+/// One immutable version of a table: the rows by key (a balanced tree, O(log n) get, insert, update and delete), the
+/// keys by position (so a page resumes at its continuation point in O(log n) instead of re-walking from the first row),
+/// and the state of each secondary index. Every change returns a new version sharing all unchanged nodes, so a unit of
+/// work's private copy and <see cref="InMemoryInfraStore.Snapshot"/> stay free.
+/// </summary>
+internal sealed class Table<TKey, TRow>
+    where TKey : notnull
+{
+    private readonly TableDef<TKey, TRow> _def;
+    private readonly ImmutableSortedDictionary<TKey, TRow> _rows;
+    private readonly ImmutableSortedSet<TKey> _keys;
+    private readonly ImmutableArray<object> _indexes;
+
+    internal Table(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> rows, ImmutableSortedSet<TKey> keys, ImmutableArray<object> indexes)
+    {
+        _def = def;
+        _rows = rows;
+        _keys = keys;
+        _indexes = indexes;
+    }
+
+    public int Count => _rows.Count;
+
+    public bool IsEmpty => _rows.IsEmpty;
+
+    /// <summary>Every row, in key order.</summary>
+    public IEnumerable<TRow> Values => _rows.Values;
+
+    /// <summary>Every key, in order.</summary>
+    public IEnumerable<TKey> Keys => _rows.Keys;
+
+    public TRow this[TKey key] => _rows[key];
+
+    public bool ContainsKey(TKey key) => _rows.ContainsKey(key);
+
+    public TRow? GetValueOrDefault(TKey key) => _rows.GetValueOrDefault(key);
+
+    public bool TryGetValue(TKey key, out TRow row) => _rows.TryGetValue(key, out row!);
+
+    /// <summary>The rows after <paramref name="after"/> in key order (every row when <paramref name="hasAfter"/> is false); O(log n) to the first.</summary>
+    public IEnumerable<TRow> RowsAfter(bool hasAfter, TKey after) => hasAfter ? Seeked(SortedSets.Seek(_keys, after)) : _rows.Values;
+
+    private IEnumerable<TRow> Seeked(int start)
+    {
+        for (var i = start; i < _keys.Count; i++)
+        {
+            yield return _rows[_keys[i]];
+        }
+    }
+
+    /// <summary>Inserts a row; the key must be new.</summary>
+    public Table<TKey, TRow> Add(TKey key, TRow row)
+    {
+        if (_rows.ContainsKey(key))
+        {
+            throw new ArgumentException($"The key '{key}' is already in table {_def.Name}.", nameof(key));
+        }
+
+        return new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true));
+    }
+
+    /// <summary>Inserts or replaces a row.</summary>
+    public Table<TKey, TRow> SetItem(TKey key, TRow row) =>
+        _rows.TryGetValue(key, out var old)
+            ? new(_def, _rows.SetItem(key, row), _keys, Apply(key, old, true, row, true))
+            : new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true));
+
+    /// <summary>Removes a row; the same version when there is none.</summary>
+    public Table<TKey, TRow> Remove(TKey key) =>
+        _rows.TryGetValue(key, out var old) ? new(_def, _rows.Remove(key), _keys.Remove(key), Apply(key, old, true, default, false)) : this;
+
+    public Table<TKey, TRow> RemoveRange(IEnumerable<TKey> keys)
+    {
+        var table = this;
+        foreach (var key in keys)
+        {
+            table = table.Remove(key);
+        }
+
+        return table;
+    }
+
+    /// <summary>Inserts rows whose keys are all new (a bulk load: one builder pass over the key trees).</summary>
+    public Table<TKey, TRow> AddRange(IEnumerable<KeyValuePair<TKey, TRow>> rows)
+    {
+        var byKey = _rows.ToBuilder();
+        var keys = _keys.ToBuilder();
+        var indexes = _indexes.ToBuilder();
+        foreach (var (key, row) in rows)
+        {
+            byKey.Add(key, row);
+            keys.Add(key);
+            foreach (var index in _def.Indexes)
+            {
+                indexes[index.Slot] = index.Apply(indexes[index.Slot], key, default, false, row, true);
+            }
+        }
+
+        return new(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
+    }
+
+    /// <summary>The state of <paramref name="index"/> in this version.</summary>
+    internal object IndexState(TableIndex<TKey, TRow> index) => _indexes[index.Slot];
+
+    private ImmutableArray<object> Apply(TKey key, TRow? old, bool hadOld, TRow? row, bool hasRow)
+    {
+        if (_indexes.IsEmpty)
+        {
+            return _indexes;
+        }
+
+        var builder = _indexes.ToBuilder();
+        var changed = false;
+        foreach (var index in _def.Indexes)
+        {
+            var before = builder[index.Slot];
+            var after = hadOld ? index.Apply(before, key, old, true, row, hasRow) : index.Apply(before, key, default, false, row, hasRow);
+            if (!ReferenceEquals(before, after))
+            {
+                builder[index.Slot] = after;
+                changed = true;
+            }
+        }
+
+        return changed ? builder.ToImmutable() : _indexes;
+    }
+}
+
+/// <summary>A secondary index of a table, maintained by every write of it; its state is immutable, like the table's.</summary>
+internal abstract class TableIndex<TKey, TRow>
+    where TKey : notnull
+{
+    /// <summary>The index's position in its table's index list (set by <see cref="TableDef{TKey, TRow}"/>).</summary>
+    internal int Slot { get; set; }
+
+    public abstract object Empty { get; }
+
+    /// <summary>The state after the row under <paramref name="key"/> changed from <paramref name="old"/> to <paramref name="row"/>; the same object when the index does not change.</summary>
+    public abstract object Apply(object state, TKey key, TRow? old, bool hadOld, TRow? row, bool hasRow);
+}
+
+/// <summary>
+/// Rows grouped by a value (for example IPs by VPS instance or by status), each group an ordered set of entries
+/// (usually the key, so a filtered page resumes in key order; or a sort key and the key). A row may be left out of
+/// the index (a partial index). An update that changes neither the group nor the entry leaves the index untouched.
+/// </summary>
+internal sealed class GroupIndex<TKey, TRow, TGroup, TEntry> : TableIndex<TKey, TRow>
+    where TKey : notnull
+    where TGroup : notnull
+{
+    private readonly Func<TRow, (bool Indexed, TGroup Group)> _groupOf;
+    private readonly Func<TKey, TRow, TEntry> _entryOf;
+    private readonly IComparer<TEntry> _order;
+    private readonly ImmutableSortedSet<TEntry> _emptyGroup;
+
+    public GroupIndex(Func<TRow, (bool Indexed, TGroup Group)> groupOf, Func<TKey, TRow, TEntry> entryOf, IComparer<TEntry> order)
+    {
+        _groupOf = groupOf;
+        _entryOf = entryOf;
+        _order = order;
+        _emptyGroup = ImmutableSortedSet.Create(order);
+        Empty = ImmutableDictionary<TGroup, ImmutableSortedSet<TEntry>>.Empty;
+    }
+
+    public override object Empty { get; }
+
+    /// <summary>The entries of <paramref name="group"/> in <paramref name="table"/>, in order; empty when none.</summary>
+    public ImmutableSortedSet<TEntry> Get(Table<TKey, TRow> table, TGroup group) => State(table).GetValueOrDefault(group) ?? _emptyGroup;
+
+    /// <summary>Every group of <paramref name="table"/> with its entries.</summary>
+    public ImmutableDictionary<TGroup, ImmutableSortedSet<TEntry>> Groups(Table<TKey, TRow> table) => State(table);
+
+    public override object Apply(object state, TKey key, TRow? old, bool hadOld, TRow? row, bool hasRow)
+    {
+        var groups = (ImmutableDictionary<TGroup, ImmutableSortedSet<TEntry>>)state;
+        (bool Indexed, TGroup Group) from = hadOld ? _groupOf(old!) : default;
+        (bool Indexed, TGroup Group) to = hasRow ? _groupOf(row!) : default;
+        var fromEntry = from.Indexed ? _entryOf(key, old!) : default;
+        var toEntry = to.Indexed ? _entryOf(key, row!) : default;
+        if (from.Indexed && to.Indexed && EqualityComparer<TGroup>.Default.Equals(from.Group, to.Group) && _order.Compare(fromEntry!, toEntry!) == 0)
+        {
+            return state;
+        }
+
+        if (from.Indexed && groups.TryGetValue(from.Group, out var set))
+        {
+            set = set.Remove(fromEntry!);
+            groups = set.IsEmpty ? groups.Remove(from.Group) : groups.SetItem(from.Group, set);
+        }
+
+        if (to.Indexed)
+        {
+            groups = groups.SetItem(to.Group, (groups.GetValueOrDefault(to.Group) ?? _emptyGroup).Add(toEntry!));
+        }
+
+        return groups;
+    }
+
+    private ImmutableDictionary<TGroup, ImmutableSortedSet<TEntry>> State(Table<TKey, TRow> table) =>
+        (ImmutableDictionary<TGroup, ImmutableSortedSet<TEntry>>)table.IndexState(this);
+}
+
+/// <summary>Seeking in an ordered set.</summary>
+internal static class SortedSets
+{
+    /// <summary>Where iteration resumes after <paramref name="after"/> in <paramref name="set"/>, whether or not it is in it.</summary>
+    public static int Seek<T>(ImmutableSortedSet<T> set, T after)
+    {
+        var i = set.IndexOf(after);
+        return i >= 0 ? i + 1 : ~i;
+    }
+
+    /// <summary>The entries of <paramref name="set"/> from position <paramref name="start"/> on, in order.</summary>
+    public static IEnumerable<T> From<T>(ImmutableSortedSet<T> set, int start)
+    {
+        for (var i = start; i < set.Count; i++)
+        {
+            yield return set[i];
+        }
+    }
+}
+
+/// <summary>Rows grouped by a value, each group the rows' UUID keys in PostgreSQL uuid order.</summary>
+internal static class GroupIndex
+{
+    public static GroupIndex<Guid, TRow, TGroup, Guid> ByKey<TRow, TGroup>(Func<TRow, (bool Indexed, TGroup Group)> groupOf)
+        where TGroup : notnull => new(groupOf, static (key, _) => key, UuidOrder.Instance);
+
+    /// <summary>The keys of <paramref name="group"/>'s rows after <paramref name="after"/> (all when null), in uuid order; O(log n) to the first.</summary>
+    public static IEnumerable<Guid> KeysAfter(ImmutableSortedSet<Guid> group, Guid? after) => after is { } a ? SortedSets.From(group, SortedSets.Seek(group, a)) : group;
+}
+
+/// <summary>
+/// Orders UUIDs as PostgreSQL orders the uuid type (big-endian bytes, as <see cref="ContinuationToken.CompareUuid"/>),
+/// by comparing two 64-bit halves instead of 16 bytes.
+/// </summary>
+internal sealed class UuidOrder : IComparer<Guid>
+{
+    public static readonly UuidOrder Instance = new();
+
+    public int Compare(Guid x, Guid y)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return ContinuationToken.CompareUuid(x, y);
+        }
+
+        var (xh, xl) = Halves(x);
+        var (yh, yl) = Halves(y);
+        var c = xh.CompareTo(yh);
+        return c != 0 ? c : xl.CompareTo(yl);
+    }
+
+    // Guid stores its first three fields in the machine's byte order (little-endian here) and the last eight bytes as
+    // given; PostgreSQL compares the RFC 4122 (big-endian) byte string.
+    private static (ulong High, ulong Low) Halves(Guid g)
+    {
+        ReadOnlySpan<byte> b = MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref g, 1));
+        var high = ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(b) << 32)
+            | ((ulong)BinaryPrimitives.ReadUInt16LittleEndian(b[4..]) << 16)
+            | BinaryPrimitives.ReadUInt16LittleEndian(b[6..]);
+        return (high, BinaryPrimitives.ReadUInt64BigEndian(b[8..]));
+    }
+}

@@ -1,0 +1,138 @@
+using PenguinMails.Infrastructure.Core.Testing;
+
+namespace PenguinMails.Infrastructure.Core.IntegrationTests.InMemoryStore;
+
+/// <summary>
+/// The in-memory store's table versions and secondary indexes against their definitions: after random inserts,
+/// updates, deletes and bulk loads, every index equals the index recomputed from the rows, a seek resumes exactly after
+/// its key (present or not), older versions are unchanged, and the uuid order is PostgreSQL's.
+/// </summary>
+public sealed class InMemoryTableTests
+{
+    private sealed record Row(Guid Id, int Group, int Rank, bool Indexed);
+
+    private static readonly GroupIndex<Guid, Row, int, Guid> ByGroup = GroupIndex.ByKey<Row, int>(static r => (r.Indexed, r.Group));
+
+    private static readonly GroupIndex<Guid, Row, int, (int Rank, Guid Id)> ByRank = new(
+        static r => (true, r.Group % 3),
+        static (key, r) => (r.Rank, key),
+        Comparer<(int Rank, Guid Id)>.Create(static (x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : UuidOrder.Instance.Compare(x.Id, y.Id))
+    );
+
+    private static readonly TableDef<Guid, Row> Rows = new("rows", UuidOrder.Instance, ByGroup, ByRank);
+
+    [Fact]
+    public void UuidOrder_Compare_IsPostgresUuidOrder()
+    {
+        var rng = new Random(5);
+        var bytes = new byte[16];
+        var guids = new List<Guid>();
+        for (var i = 0; i < 2000; i++)
+        {
+            rng.NextBytes(bytes);
+            guids.Add(new Guid(bytes));
+        }
+
+        // Pairs that differ in one byte only, at every position, each way.
+        for (var position = 0; position < 16; position++)
+        {
+            var low = new byte[16];
+            var high = new byte[16];
+            high[position] = 0x80;
+            low[position] = 0x7F;
+            guids.Add(new Guid(low, bigEndian: true));
+            guids.Add(new Guid(high, bigEndian: true));
+        }
+
+        for (var i = 0; i < guids.Count; i++)
+        {
+            var a = guids[i];
+            var b = guids[(i * 31 + 7) % guids.Count];
+            Assert.Equal(Math.Sign(ContinuationToken.CompareUuid(a, b)), Math.Sign(UuidOrder.Instance.Compare(a, b)));
+            Assert.Equal(Math.Sign(ContinuationToken.CompareUuid(b, a)), Math.Sign(UuidOrder.Instance.Compare(b, a)));
+        }
+
+        Assert.Equal(0, UuidOrder.Instance.Compare(guids[3], guids[3]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Table_RandomWrites_IndexesAndSeeksEqualTheirDefinitions(int seed)
+    {
+        var rng = new Random(seed);
+        var table = Rows.Empty;
+        var model = new Dictionary<Guid, Row>();
+        var versions = new List<(Table<Guid, Row> Table, Dictionary<Guid, Row> Model)>();
+        for (var step = 0; step < 600; step++)
+        {
+            var op = rng.Next(10);
+            if (op < 4 || model.Count == 0)
+            {
+                var row = NewRow(rng, Guid.NewGuid());
+                table = table.Add(row.Id, row);
+                model[row.Id] = row;
+            }
+            else if (op < 7)
+            {
+                var id = model.Keys.ElementAt(rng.Next(model.Count));
+                var row = NewRow(rng, id);
+                table = table.SetItem(id, row);
+                model[id] = row;
+            }
+            else if (op < 9)
+            {
+                var id = rng.Next(4) == 0 ? Guid.NewGuid() : model.Keys.ElementAt(rng.Next(model.Count));
+                table = table.Remove(id);
+                model.Remove(id);
+            }
+            else
+            {
+                var bulk = Enumerable.Range(0, rng.Next(0, 20)).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
+                table = table.AddRange(bulk.Select(r => new KeyValuePair<Guid, Row>(r.Id, r)));
+                bulk.ForEach(r => model[r.Id] = r);
+            }
+
+            if (step % 50 == 0)
+            {
+                versions.Add((table, new Dictionary<Guid, Row>(model)));
+            }
+
+            if (step % 10 == 0)
+            {
+                AssertMatches(table, model, rng);
+            }
+        }
+
+        foreach (var (version, expected) in versions)
+        {
+            AssertMatches(version, expected, rng);
+        }
+    }
+
+    private static Row NewRow(Random rng, Guid id) => new(id, rng.Next(5), rng.Next(4), rng.Next(5) != 0);
+
+    private static void AssertMatches(Table<Guid, Row> table, Dictionary<Guid, Row> model, Random rng)
+    {
+        var ordered = model.Values.OrderBy(r => r.Id, UuidOrder.Instance).ToList();
+        Assert.Equal(ordered, table.Values);
+        Assert.Equal(ordered.Count, table.Count);
+        foreach (var group in Enumerable.Range(0, 5))
+        {
+            Assert.Equal(ordered.Where(r => r.Indexed && r.Group == group).Select(r => r.Id), ByGroup.Get(table, group).ToList());
+            var ranked = ordered.Where(r => r.Group % 3 == group).Select(r => (r.Rank, r.Id)).OrderBy(e => e.Rank).ThenBy(e => e.Id, UuidOrder.Instance);
+            Assert.Equal(group < 3 ? ranked.ToList() : [], ByRank.Get(table, group).ToList());
+        }
+
+        Assert.DoesNotContain(ByGroup.Groups(table), g => g.Value.IsEmpty);
+        for (var i = 0; i < 5; i++)
+        {
+            // A key in the table, or one that is not (a deleted row's token).
+            var after = ordered.Count > 0 && rng.Next(2) == 0 ? ordered[rng.Next(ordered.Count)].Id : Guid.NewGuid();
+            var expected = ordered.Where(r => UuidOrder.Instance.Compare(r.Id, after) > 0).ToList();
+            Assert.Equal(expected, table.RowsAfter(true, after));
+            Assert.Equal(expected.Where(r => r.Indexed && r.Group == 1).Select(r => r.Id), GroupIndex.KeysAfter(ByGroup.Get(table, 1), after));
+        }
+    }
+}
