@@ -65,6 +65,7 @@ PACKAGE_NAMESPACES = [
     "PenguinMails.Infrastructure.Core.Postgres.Schema",
     "PenguinMails.Infrastructure.Core.Preferences",
     "PenguinMails.Infrastructure.Core.Reliability",
+    "PenguinMails.Infrastructure.Core.Replicas",
     "PenguinMails.Infrastructure.Core.SmtpIps",
     "PenguinMails.Infrastructure.Core.Specification",
     "PenguinMails.Infrastructure.Core.Staff",
