@@ -29,7 +29,7 @@ internal static class FleetLoad
         {
             foreach (var (name, allocate) in new (string, Func<Guid, Task>)[]
             {
-                ("floor", d => FloorAsync(dataSource, d)),
+                ("floor", d => FleetScaleBenchmarks.FloorAsync(dataSource, d, commit: true)),
                 ("library", d => allocator.AllocateAsync(new IpAllocationRequest(new DomainId(d)))),
             })
             {
@@ -64,46 +64,6 @@ internal static class FleetLoad
         }
 
         return 0;
-    }
-
-    private static async Task FloorAsync(NpgsqlDataSource dataSource, Guid domain)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var lockDomain = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection, tx))
-        {
-            lockDomain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 0x504D4950 });
-            lockDomain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = domain.GetHashCode() });
-            await lockDomain.ExecuteNonQueryAsync();
-        }
-
-        Guid ip;
-        await using (var pick = new NpgsqlCommand(FleetScaleBenchmarks.FloorPick, connection, tx))
-        {
-            pick.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = domain });
-            await using var reader = await pick.ExecuteReaderAsync();
-            if (!await reader.ReadAsync())
-            {
-                throw new InvalidOperationException("the floor found no IP");
-            }
-
-            ip = reader.GetGuid(0);
-        }
-
-        await using (var insert = new NpgsqlCommand(FleetScaleBenchmarks.FloorInsert, connection, tx))
-        {
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = domain });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ip });
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await using (var count = new NpgsqlCommand(FleetScaleBenchmarks.FloorCount, connection, tx))
-        {
-            count.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ip });
-            await count.ExecuteNonQueryAsync();
-        }
-
-        await tx.CommitAsync();
     }
 
     private static int IntArg(string[] args, string name, int fallback)

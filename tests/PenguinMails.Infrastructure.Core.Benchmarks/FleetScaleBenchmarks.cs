@@ -17,7 +17,7 @@ public class FleetScaleBenchmarks
 {
     // The floor: the ranked pick a person would write by hand for the default policy, served by the same index, then
     // the two writes. No holdings spread, no request filters: the least an allocation can cost.
-    internal const string FloorPick =
+    private const string FloorPick =
         "SELECT ip.id, ip.status FROM smtp_ip_addresses ip JOIN vps_instances v ON v.id = ip.vps_instance_id AND v.status = 'active' "
         + "WHERE ip.status IN ('available', 'assigned', 'warming', 'warmed') AND COALESCE(ip.assigned_count, 0) < 10 "
         + "AND (ip.reputation_state IS NULL OR ip.reputation_state <> 'critical') "
@@ -26,10 +26,10 @@ public class FleetScaleBenchmarks
         + "CASE ip.reputation_state WHEN 'good' THEN 0 WHEN 'fair' THEN 1 WHEN 'poor' THEN 3 WHEN 'critical' THEN 4 ELSE 2 END, "
         + "COALESCE(ip.assigned_count, 0), ip.id LIMIT 1 FOR UPDATE OF ip SKIP LOCKED";
 
-    internal const string FloorInsert =
+    private const string FloorInsert =
         "INSERT INTO domain_ip_assignments (domain_id, smtp_ip_address_id, status, warmup_state) VALUES ($1, $2, 'active', 'unwarmed')";
 
-    internal const string FloorCount =
+    private const string FloorCount =
         "UPDATE smtp_ip_addresses SET assigned_count = COALESCE(assigned_count, 0) + 1, "
         + "status = CASE WHEN status IN ('available', 'warmed') THEN 'assigned' ELSE status END WHERE id = $1";
 
@@ -57,10 +57,15 @@ public class FleetScaleBenchmarks
     /// <summary>The hand-written floor: lock the domain, the ranked pick, the two writes; rolled back.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("FleetScale", "FleetAllocate")]
-    public async Task<Guid> FloorAllocateAsync()
+    public Task<Guid> FloorAllocateAsync() => FloorAsync(_dataSource, NextDomain(), commit: false);
+
+    /// <summary>
+    /// The floor's allocation for <paramref name="domain"/> on its own connection and transaction, committed or rolled
+    /// back; shared with the load run.
+    /// </summary>
+    internal static async Task<Guid> FloorAsync(NpgsqlDataSource dataSource, Guid domain, bool commit)
     {
-        var domain = NextDomain();
-        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await using (var lockDomain = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection, tx))
         {
@@ -74,7 +79,11 @@ public class FleetScaleBenchmarks
         {
             pick.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = domain });
             await using var reader = await pick.ExecuteReaderAsync();
-            await reader.ReadAsync();
+            if (!await reader.ReadAsync())
+            {
+                throw new InvalidOperationException("the floor found no IP");
+            }
+
             ip = reader.GetGuid(0);
         }
 
@@ -91,7 +100,15 @@ public class FleetScaleBenchmarks
             await count.ExecuteNonQueryAsync();
         }
 
-        await tx.RollbackAsync();
+        if (commit)
+        {
+            await tx.CommitAsync();
+        }
+        else
+        {
+            await tx.RollbackAsync();
+        }
+
         return ip;
     }
 
