@@ -694,7 +694,7 @@ internal static class CliCommands
                 {
                     Schema = schema,
                     CreateHostTables = createHostTables,
-                    LockTimeout = TimeSpan.FromSeconds(seconds),
+                    MigrationLockTimeout = TimeSpan.FromSeconds(seconds),
                     AppliedBy = "penguinmails-infra",
                 }
             );

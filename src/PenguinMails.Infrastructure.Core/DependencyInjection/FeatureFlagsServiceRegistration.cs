@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Staff;
 
@@ -12,23 +11,20 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 internal static class FeatureFlagsServiceRegistration
 {
     /// <summary>
-    /// Adds <see cref="FeatureFlagOptions"/> (set through <see cref="PenguinMailsInfraOptions.FeatureFlags"/> or
-    /// <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c>; validated at start with the other options), <see cref="FeatureFlagSnapshotProvider"/>,
+    /// Adds <see cref="FeatureFlagSnapshotProvider"/>,
     /// <see cref="IFeatureFlagEvaluator"/>, <see cref="IFeatureFlagManager"/> (which needs an <see cref="IPermissionChecker"/>
     /// from the container) and the refresh service. LISTEN runs only on PostgreSQL with
-    /// <see cref="FeatureFlagOptions.ListenForChanges"/>.
+    /// <see cref="FeatureFlagOptions.ListenForChanges"/> (<see cref="PenguinMailsInfraOptions.FeatureFlags"/>).
     /// </summary>
     internal static void AddFeatureFlags(IServiceCollection services)
     {
-        services.AddOptions<FeatureFlagOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeatureFlagOptions>, FeatureFlagOptionsValidator>());
         services.TryAddSingleton(sp => new FeatureFlagSnapshotProvider(
             sp.GetRequiredService<IFeatureFlagRepository>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<FeatureFlagSnapshotProvider>>()));
         services.TryAddSingleton<IFeatureFlagEvaluator>(sp => new FeatureFlagEvaluator(
             sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
-            sp.GetRequiredService<IOptions<FeatureFlagOptions>>().Value.MaxWarnedUnknownKeys,
+            InfraRegistration.Options(sp).FeatureFlags.MaxWarnedUnknownKeys,
             sp.GetService<ILogger<FeatureFlagEvaluator>>()));
         services.TryAddSingleton<IFeatureFlagManager>(sp => new FeatureFlagManager(
             sp.GetRequiredService<IFeatureFlagRepository>(),
@@ -40,11 +36,11 @@ internal static class FeatureFlagsServiceRegistration
 
     private static FeatureFlagRefreshService CreateRefreshService(IServiceProvider sp)
     {
-        var options = sp.GetRequiredService<IOptions<FeatureFlagOptions>>().Value;
-        var infra = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+        var infra = InfraRegistration.Options(sp);
+        var options = infra.FeatureFlags;
         Func<CancellationToken, ValueTask<Npgsql.NpgsqlConnection>>? open = null;
         var timerReadsStandby = false;
-        if (infra.UsesPostgres)
+        if (sp.GetRequiredService<InfraRegistration>().UsesPostgres)
         {
             var data = sp.GetRequiredService<InfraDataSource>();
             timerReadsStandby = data.BackgroundReadsFromStandby;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -17,44 +19,44 @@ internal sealed class InfraDataSource : IAsyncDisposable, IDisposable
 
     public InfraDataSource(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+        var options = InfraRegistration.Options(services);
+        var plan = services.GetRequiredService<InfraRegistration>().DataSource;
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        var time = services.GetService<TimeProvider>();
         Schema = options.Schema;
-        if (options.UseRegisteredDataSource)
+        if (plan?.Resolve is { } resolve)
         {
-            Root = options.DataSourceServiceKey is { } key
-                ? services.GetKeyedService<NpgsqlDataSource>(key) ?? services.GetRequiredKeyedService<NpgsqlMultiHostDataSource>(key)
-                : services.GetService<NpgsqlDataSource>() ?? services.GetRequiredService<NpgsqlMultiHostDataSource>();
+            Root = resolve(services);
             if (DatabaseRoutes.IsFixedTargetMultiHost(Root))
             {
                 throw new OptionsValidationException(
                     Options.DefaultName,
                     typeof(PenguinMailsInfraOptions),
                     [
-                        "UseRegisteredDataSource: the registered data source lists several hosts but is not an NpgsqlMultiHostDataSource (it was made by WithTargetSession), so the package cannot send its writes to the primary: they could land on a standby. Register the NpgsqlMultiHostDataSource itself.",
+                        "UseNpgsql: the data source lists several hosts but is not an NpgsqlMultiHostDataSource (it was made by WithTargetSession), so the package cannot send its writes to the primary: they could land on a standby. Give the NpgsqlMultiHostDataSource itself.",
                     ]);
             }
         }
         else
         {
-            Root = Build(options.ConnectionString!);
+            Root = Build(plan?.ConnectionString ?? options.ConnectionString!, loggerFactory, plan?.Configure);
             _owned = true;
         }
 
         DataSource = DatabaseRoutes.Primary(Root);
-        var time = services.GetService<TimeProvider>();
         StandbyReads = Postgres.StandbyReads.For(Root, options.Replicas.ReadYourWritesTimeout, time);
         BackgroundReadsFromStandby = options.Replicas.BackgroundReadsFromStandby && StandbyReads is not null;
-        ReliabilityServiceRegistration.AttachTransientRetry(services, Root);
-        if (!ReferenceEquals(DataSource, Root))
+        if (options.TransientRetry.Enabled)
         {
-            ReliabilityServiceRegistration.AttachTransientRetry(services, DataSource);
-        }
-
-        if (StandbyReads is not null)
-        {
-            ReliabilityServiceRegistration.AttachTransientRetry(services, StandbyReads.Standby);
+            Retry = new TransientRetry(options.TransientRetry, loggerFactory?.CreateLogger("PenguinMails.Infrastructure.Core.Reliability.TransientRetry"), time);
         }
     }
+
+    /// <summary>The retry of transient failures the registration's repositories share, or null when it is off.</summary>
+    public TransientRetry? Retry { get; }
+
+    /// <summary>An executor over every route of the data source, with the registration's change feed and retry.</summary>
+    public PgExecutor Executor(InfraChangeFeed changes) => new(Root, Schema, changes, StandbyReads, Retry);
 
     /// <summary>The data source as registered or built (a multi-host one keeps every route).</summary>
     public NpgsqlDataSource Root { get; }
@@ -75,7 +77,7 @@ internal sealed class InfraDataSource : IAsyncDisposable, IDisposable
     /// says otherwise (the repositories keep no session state, so a reset is not needed). Several hosts make an
     /// <see cref="NpgsqlMultiHostDataSource"/>.
     /// </summary>
-    internal static NpgsqlDataSource Build(string connectionString)
+    internal static NpgsqlDataSource Build(string connectionString, ILoggerFactory? loggerFactory = null, Action<NpgsqlDataSourceBuilder>? configure = null)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
@@ -93,7 +95,14 @@ internal sealed class InfraDataSource : IAsyncDisposable, IDisposable
             csb.ApplicationName = "PenguinMails.Infrastructure";
         }
 
-        return new NpgsqlDataSourceBuilder(csb.ConnectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        configure?.Invoke(builder);
+        return builder.Build();
     }
 
     public ValueTask DisposeAsync() => _owned ? Root.DisposeAsync() : ValueTask.CompletedTask;

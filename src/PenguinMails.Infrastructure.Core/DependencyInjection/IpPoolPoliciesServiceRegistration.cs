@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
@@ -13,42 +12,31 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 internal static class IpPoolPoliciesServiceRegistration
 {
     /// <summary>
-    /// Adds <see cref="WarmupOptions"/> and <see cref="ReputationPolicyOptions"/> (validated at start; configure them
-    /// with <c>services.Configure&lt;…&gt;(...)</c>), <see cref="IWarmupService"/>, <see cref="IReputationPolicyService"/>
-    /// and <see cref="ITenantCostReport"/> (PostgreSQL, or the store override's).
+    /// Adds <see cref="IWarmupService"/> and <see cref="IReputationPolicyService"/>, with the options of
+    /// <see cref="PenguinMailsInfraOptions.Warmup"/> and <see cref="PenguinMailsInfraOptions.ReputationPolicy"/>. The
+    /// <see cref="ITenantCostReport"/> is the store's (<see cref="CreatePostgresCostReport"/>, or the in-memory store's).
     /// </summary>
     internal static void AddIpPoolPolicies(IServiceCollection services)
     {
-        services.AddOptions<WarmupOptions>(); // validated at start with the package's other options (InfraStartupValidator)
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>());
-        services.AddOptions<ReputationPolicyOptions>(); // validated at start with the package's other options (InfraStartupValidator)
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReputationPolicyOptions>, ReputationPolicyOptionsValidator>());
-
         services.TryAddSingleton<IWarmupService>(sp => new WarmupService(
             sp.GetRequiredService<ISmtpIpAddressRepository>(),
             sp.GetRequiredService<IDomainIpAssignmentRepository>(),
-            sp.GetRequiredService<IOptions<WarmupOptions>>().Value,
+            InfraRegistration.Options(sp).Warmup,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<WarmupService>>()));
         services.TryAddSingleton<IReputationPolicyService>(sp => new ReputationPolicyService(
             sp.GetRequiredService<ISmtpIpAddressRepository>(),
-            sp.GetRequiredService<IOptions<ReputationPolicyOptions>>().Value,
+            InfraRegistration.Options(sp).ReputationPolicy,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ReputationPolicyService>>()));
-        services.TryAddSingleton<ITenantCostReport>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
-            if (!options.UsesPostgres)
-            {
-                return sp.GetKeyedService<ITenantCostReport>(StoreOverrideServices.Key)
-                    ?? throw new InvalidOperationException(
-                        "The store chosen in AddPenguinMailsInfra registers no ITenantCostReport; register one, or use UseInMemoryStore from the Testing package.");
-            }
+    }
 
-            var infra = sp.GetRequiredService<InfraDataSource>();
-            // The cost report is a read documented as safe to be stale: on a standby when Replicas.BackgroundReadsFromStandby is set.
-            var route = infra.BackgroundReadsFromStandby ? infra.StandbyReads!.Standby : infra.DataSource;
-            return new NpgsqlTenantCostReport(route, infra.Schema, sp.GetRequiredService<TimeProvider>());
-        });
+    /// <summary>The PostgreSQL store's cost report.</summary>
+    internal static ITenantCostReport CreatePostgresCostReport(IServiceProvider sp)
+    {
+        var infra = sp.GetRequiredService<InfraDataSource>();
+        // The cost report is a read documented as safe to be stale: on a standby when Replicas.BackgroundReadsFromStandby is set.
+        var route = infra.BackgroundReadsFromStandby ? infra.StandbyReads!.Standby : infra.DataSource;
+        return new NpgsqlTenantCostReport(new PgExecutor(route, infra.Schema, retry: infra.Retry), sp.GetRequiredService<TimeProvider>());
     }
 }

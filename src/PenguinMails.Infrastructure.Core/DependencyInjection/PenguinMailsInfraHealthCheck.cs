@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
@@ -14,12 +13,12 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 /// <c>replica_replay_lag_ms</c>; from <c>pg_stat_replication</c>, whose positions need a superuser or
 /// <c>pg_monitor</c>). The description never contains the connection string.
 /// </summary>
-public sealed class PenguinMailsInfraHealthCheck(IServiceProvider services, IOptions<PenguinMailsInfraOptions> options) : IHealthCheck
+public sealed class PenguinMailsInfraHealthCheck(IServiceProvider services) : IHealthCheck
 {
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!options.Value.UsesPostgres)
+        if (services.GetService<InfraRegistration>() is not { UsesPostgres: true })
         {
             return HealthCheckResult.Healthy("in-memory store");
         }
@@ -107,13 +106,12 @@ public sealed class PenguinMailsInfraHealthCheck(IServiceProvider services, IOpt
 
 /// <summary>Adds the package's health check to ASP.NET Core / generic-host health checks.</summary>
 /// <remarks>
-/// <c>AddPenguinMailsInfra</c> already adds the check under <see cref="DefaultName"/> (see
-/// <see cref="PenguinMailsInfraOptions.RegisterHealthCheck"/>); call this to choose the name, the tags or the failure status
-/// instead. The check is then added once, with these settings, whatever the order of the two calls.
+/// <see cref="PenguinMailsInfraBuilder.AddHealthCheck"/> calls this; call it directly on a health checks builder of
+/// your own.
 /// </remarks>
 public static class PenguinMailsInfraHealthChecksBuilderExtensions
 {
-    /// <summary>The name of the check <c>AddPenguinMailsInfra</c> adds, and the default name here.</summary>
+    /// <summary>The default name of the check.</summary>
     public const string DefaultName = "penguinmails-infra";
 
     /// <summary>Adds <see cref="PenguinMailsInfraHealthCheck"/> (database reachable, schema version as expected).</summary>
@@ -124,35 +122,9 @@ public static class PenguinMailsInfraHealthChecksBuilderExtensions
     public static IHealthChecksBuilder AddPenguinMailsInfra(this IHealthChecksBuilder builder, string name = DefaultName, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(CreateRegistration(name, tags ?? []));
+        return builder.Add(new HealthCheckRegistration(name, CreateCheck, HealthStatus.Unhealthy, tags ?? []));
     }
-
-    internal static HealthCheckRegistration CreateRegistration(string name, IEnumerable<string> tags) =>
-        new(name, CreateCheck, HealthStatus.Unhealthy, tags);
-
-    /// <summary>Whether <paramref name="registration"/> is this package's check, whatever its name.</summary>
-    internal static bool IsPackageCheck(HealthCheckRegistration registration) =>
-        registration.Factory.Method == ((Func<IServiceProvider, IHealthCheck>)CreateCheck).Method;
 
     private static PenguinMailsInfraHealthCheck CreateCheck(IServiceProvider services) =>
         ActivatorUtilities.GetServiceOrCreateInstance<PenguinMailsInfraHealthCheck>(services);
-}
-
-/// <summary>
-/// Adds the package's check to <see cref="HealthCheckServiceOptions"/> after every other configure step, unless the
-/// application added it itself or turned <see cref="PenguinMailsInfraOptions.RegisterHealthCheck"/> off.
-/// </summary>
-internal sealed class HealthCheckAutoRegistration(ConfiguredInfraOptions infra) : IPostConfigureOptions<HealthCheckServiceOptions>
-{
-    public void PostConfigure(string? name, HealthCheckServiceOptions options)
-    {
-        if (name != Options.DefaultName
-            || !infra.Value.RegisterHealthCheck
-            || options.Registrations.Any(PenguinMailsInfraHealthChecksBuilderExtensions.IsPackageCheck))
-        {
-            return;
-        }
-
-        options.Registrations.Add(PenguinMailsInfraHealthChecksBuilderExtensions.CreateRegistration(PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName, []));
-    }
 }

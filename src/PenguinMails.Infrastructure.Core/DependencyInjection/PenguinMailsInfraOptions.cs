@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Reliability;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
@@ -8,31 +10,26 @@ using PenguinMails.Infrastructure.Core.Staff;
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 
 /// <summary>The options of <see cref="PenguinMailsInfraServiceCollectionExtensions.AddPenguinMailsInfra(IServiceCollection, Action{PenguinMailsInfraOptions})"/>.</summary>
-/// <remarks>Bind them from configuration (section <c>PenguinMailsInfra</c> by convention) or set them in code.</remarks>
+/// <remarks>
+/// One tree for the whole package: bind it from configuration (section <c>PenguinMailsInfra</c> by convention, whose
+/// sub-sections bind the nested options) or set it in code. It is validated once, when the host starts; one
+/// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> lists every failure, each naming its configuration
+/// path (<c>PenguinMailsInfra:IpAllocation:MaxAssignmentsPerIp must be between 1 and 100000.</c>).
+/// </remarks>
 public sealed class PenguinMailsInfraOptions
 {
     /// <summary>The conventional configuration section name.</summary>
     public const string SectionName = "PenguinMailsInfra";
 
     /// <summary>
-    /// The Npgsql connection string of the database. The package then builds its own data source, with automatic
-    /// statement preparation (<c>Max Auto Prepare=32</c>) and no reset on close unless the string sets them. Leave it
-    /// empty to use an <c>NpgsqlDataSource</c> the application registers (see <see cref="UseRegisteredDataSource"/>).
-    /// Several hosts (<c>Host=primary,standby</c>) make a multi-host data source: writes, units of work, migrations,
-    /// locks and the LISTEN connections go to the primary whatever <c>Target Session Attributes</c> says.
+    /// The Npgsql connection string of the database, used when the registration chooses no data source
+    /// (<see cref="PenguinMailsInfraBuilder.UseNpgsql(string, Action{Npgsql.NpgsqlDataSourceBuilder})"/> replaces it). The
+    /// package then builds its own data source, with the container's logger factory, automatic statement preparation
+    /// (<c>Max Auto Prepare=32</c>) and no reset on close unless the string sets them. Several hosts
+    /// (<c>Host=primary,standby</c>) make a multi-host data source: writes, units of work, migrations, locks and the LISTEN
+    /// connections go to the primary whatever <c>Target Session Attributes</c> says.
     /// </summary>
     public string? ConnectionString { get; set; }
-
-    /// <summary>
-    /// Use the <c>NpgsqlDataSource</c> registered in the container instead of building one: the <c>NpgsqlDataSource</c>
-    /// service, else the <c>NpgsqlMultiHostDataSource</c> one (what <c>AddMultiHostNpgsqlDataSource</c> registers). A
-    /// multi-host data source is used through its primary for everything but the reads declared safe to be stale; a data
-    /// source made by <c>WithTargetSession</c> is rejected at start, since its writes could land on a standby.
-    /// </summary>
-    public bool UseRegisteredDataSource { get; set; }
-
-    /// <summary>With <see cref="UseRegisteredDataSource"/>: the service key of a keyed <c>NpgsqlDataSource</c>, or null for the unkeyed one.</summary>
-    public string? DataSourceServiceKey { get; set; }
 
     /// <summary>The schema of the package's tables (<c>^[a-z_][a-z0-9_]{0,62}$</c>, not a reserved word). Default <c>public</c>.</summary>
     public string Schema { get; set; } = SchemaName.Default;
@@ -53,17 +50,13 @@ public sealed class PenguinMailsInfraOptions
 
     /// <summary>
     /// How the feature-flag snapshot is kept current (refresh interval, LISTEN, reconnect delay, unknown-key logging);
-    /// section <c>PenguinMailsInfra:FeatureFlags</c>. These values are the starting point of the <see cref="FeatureFlagOptions"/>
-    /// the package uses: a <c>services.Configure&lt;FeatureFlagOptions&gt;(...)</c> of the application is applied after
-    /// them, whatever the order of the calls, so it wins where both set a value.
+    /// section <c>PenguinMailsInfra:FeatureFlags</c>.
     /// </summary>
     public FeatureFlagOptions FeatureFlags { get; } = new();
 
     /// <summary>
     /// The permission cache: its time-to-live (the bound on how late a revocation made elsewhere takes effect), LISTEN and
-    /// the reconnect delay; section <c>PenguinMailsInfra:PermissionCache</c>. These values are the starting point of the
-    /// <see cref="PermissionCacheOptions"/> the package uses: a <c>services.Configure&lt;PermissionCacheOptions&gt;(...)</c>
-    /// of the application is applied after them, whatever the order of the calls, so it wins where both set a value.
+    /// the reconnect delay; section <c>PenguinMailsInfra:PermissionCache</c>.
     /// </summary>
     public PermissionCacheOptions PermissionCache { get; } = new();
 
@@ -73,18 +66,21 @@ public sealed class PenguinMailsInfraOptions
     /// </summary>
     public ReplicaOptions Replicas { get; } = new();
 
+    /// <summary>The IP allocation policy; section <c>PenguinMailsInfra:IpAllocation</c>. See <see cref="IpAllocationOptions"/>.</summary>
+    public IpAllocationOptions IpAllocation { get; } = new();
+
+    /// <summary>The rotation of due assignments; section <c>PenguinMailsInfra:IpRotation</c>. See <see cref="IpRotationOptions"/>.</summary>
+    public IpRotationOptions IpRotation { get; } = new();
+
+    /// <summary>The warmup plans; section <c>PenguinMailsInfra:Warmup</c>. See <see cref="WarmupOptions"/>.</summary>
+    public WarmupOptions Warmup { get; } = new();
+
+    /// <summary>The reputation policy; section <c>PenguinMailsInfra:ReputationPolicy</c>. See <see cref="ReputationPolicyOptions"/>.</summary>
+    public ReputationPolicyOptions ReputationPolicy { get; } = new();
+
     /// <summary>
-    /// Add <see cref="PenguinMailsInfraHealthCheck"/> to the host's health checks (<c>HealthCheckService</c>) under the name
-    /// <see cref="PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName"/>. Default true. It is added once, however
-    /// often <c>AddPenguinMailsInfra</c> is called, and not at all when the application adds the check itself with
-    /// <c>services.AddHealthChecks().AddPenguinMailsInfra(name, tags)</c> (use that for another name or tags). Set false
-    /// to add no health check.
+    /// The retry of transient failures (off by default); section <c>PenguinMailsInfra:TransientRetry</c>, or
+    /// <see cref="PenguinMailsInfraBuilder.AddTransientRetry"/>. See <see cref="TransientRetryOptions"/>.
     /// </summary>
-    public bool RegisterHealthCheck { get; set; } = true;
-
-    /// <summary>Replaces the PostgreSQL repositories (set by <c>UseInMemoryStore()</c> of the Testing package).</summary>
-    internal Action<IServiceCollection>? StoreOverride { get; set; }
-
-    /// <summary>Whether a store other than PostgreSQL was chosen.</summary>
-    internal bool UsesPostgres => StoreOverride is null;
+    public TransientRetryOptions TransientRetry { get; } = new();
 }

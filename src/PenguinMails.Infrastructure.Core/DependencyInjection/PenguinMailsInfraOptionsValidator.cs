@@ -1,71 +1,87 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 
-/// <summary>Reports every invalid option at once (never the connection string itself: it may hold a password).</summary>
-internal sealed class PenguinMailsInfraOptionsValidator : IValidateOptions<PenguinMailsInfraOptions>
+/// <summary>
+/// Reports every invalid option of the whole tree at once, each message starting with its configuration path
+/// (<c>PenguinMailsInfra:Section:Option</c>); never the connection string itself: it may hold a password.
+/// </summary>
+internal sealed class PenguinMailsInfraOptionsValidator(InfraRegistration registration) : IValidateOptions<PenguinMailsInfraOptions>
 {
+    private const string Path = PenguinMailsInfraOptions.SectionName + ":";
+
     public ValidateOptionsResult Validate(string? name, PenguinMailsInfraOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        void AddAll(IEnumerable<string> nested)
+        {
+            foreach (var failure in nested)
+            {
+                failures.Add(Path + failure);
+            }
+        }
+
         if (!SchemaName.IsValid(options.Schema))
         {
-            failures.Add("Schema must match ^[a-z_][a-z0-9_]{0,62}$, must not start with pg_ and must not be a reserved SQL keyword.");
+            failures.Add(Path + "Schema must match ^[a-z_][a-z0-9_]{0,62}$, must not start with pg_ and must not be a reserved SQL keyword.");
         }
 
         if (!Enum.IsDefined(options.StartupMigration))
         {
-            failures.Add("StartupMigration must be Migrate, VerifyOnly, VerifyCatalog or Off.");
+            failures.Add(Path + "StartupMigration must be Migrate, VerifyOnly, VerifyCatalog or Off.");
         }
 
         if (options.MigrationLockTimeout <= TimeSpan.Zero)
         {
-            failures.Add("MigrationLockTimeout must be positive.");
+            failures.Add(Path + "MigrationLockTimeout must be positive.");
         }
 
-        failures.AddRange(options.Replicas.Validate());
+        AddAll(options.Replicas.Validate());
+        AddAll(FeatureFlagOptionsValidator.Failures(options.FeatureFlags));
+        AddAll(options.PermissionCache.Validate());
+        AddAll(options.IpAllocation.Validate());
+        AddAll(options.IpRotation.Validate());
+        AddAll(WarmupOptionsValidator.Failures(options.Warmup));
+        AddAll(options.ReputationPolicy.Validate());
+        AddAll(options.TransientRetry.Validate());
 
-        if (options.UsesPostgres)
+        if (registration.UsesPostgres)
         {
-            var hasConnection = !string.IsNullOrWhiteSpace(options.ConnectionString);
-            if (hasConnection && options.UseRegisteredDataSource)
+            var connectionString = registration.DataSource is { } plan ? plan.ConnectionString : options.ConnectionString;
+            var hasConnection = !string.IsNullOrWhiteSpace(connectionString);
+            if (registration.DataSource is null && !hasConnection)
             {
-                failures.Add("Set either ConnectionString or UseRegisteredDataSource, not both.");
-            }
-            else if (!hasConnection && !options.UseRegisteredDataSource)
-            {
-                failures.Add("Set ConnectionString, or UseRegisteredDataSource to use an NpgsqlDataSource registered by the application (or use the in-memory store of the Testing package).");
+                failures.Add(Path + "ConnectionString is required: set it, or choose the data source with UseNpgsql(...) on the builder AddPenguinMailsInfra returns (or the in-memory store of the Testing package with UseInMemoryStore()).");
             }
 
             if (hasConnection)
             {
                 try
                 {
-                    var csb = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                    var csb = new NpgsqlConnectionStringBuilder(connectionString);
                     if (csb.TargetSessionAttributes is { } target
                         && !string.Equals(target, "any", StringComparison.Ordinal)
                         && csb.Host?.Contains(',', StringComparison.Ordinal) != true)
                     {
-                        failures.Add("ConnectionString sets Target Session Attributes with a single host; list the hosts of the primary and its standbys (the package sends writes to the primary itself).");
+                        failures.Add(Path + "ConnectionString sets Target Session Attributes with a single host; list the hosts of the primary and its standbys (the package sends writes to the primary itself).");
                     }
                 }
                 catch (ArgumentException)
                 {
-                    failures.Add("ConnectionString is not a valid Npgsql connection string.");
+                    failures.Add(Path + "ConnectionString is not a valid Npgsql connection string.");
                 }
             }
 
-            if (options.DataSourceServiceKey is not null && !options.UseRegisteredDataSource)
-            {
-                failures.Add("DataSourceServiceKey needs UseRegisteredDataSource.");
-            }
         }
         else if (options.StartupMigration == MigrationMode.Migrate && !string.IsNullOrEmpty(options.ConnectionString))
         {
-            failures.Add("The in-memory store has no schema to migrate; remove ConnectionString or the in-memory store.");
+            failures.Add(Path + "StartupMigration: the in-memory store has no schema to migrate; remove ConnectionString or the in-memory store.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

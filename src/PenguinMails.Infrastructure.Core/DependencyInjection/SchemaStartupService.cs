@@ -23,7 +23,7 @@ internal sealed class SchemaStartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var mode = options.Value.StartupMigration;
-        if (mode == MigrationMode.Off || !options.Value.UsesPostgres)
+        if (mode == MigrationMode.Off)
         {
             return;
         }

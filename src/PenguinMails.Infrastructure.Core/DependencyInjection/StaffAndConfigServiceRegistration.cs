@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.Staff;
@@ -16,13 +15,10 @@ internal static class StaffAndConfigServiceRegistration
 {
     internal static void AddStaffAndConfigServices(IServiceCollection services)
     {
-        services.AddOptions<PermissionCacheOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PermissionCacheOptions>, PermissionCacheOptionsValidator>());
-
         services.TryAddSingleton(sp => new CachedPermissionChecker(
             sp.GetRequiredService<IStaffMemberRepository>(),
             sp.GetRequiredService<IStaffRoleRepository>(),
-            sp.GetRequiredService<IOptions<PermissionCacheOptions>>().Value,
+            InfraRegistration.Options(sp).PermissionCache,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<CachedPermissionChecker>>()
         ));
@@ -43,7 +39,7 @@ internal static class StaffAndConfigServiceRegistration
         services.TryAddSingleton<IUserPreferencesService>(sp => new UserPreferencesService(sp.GetRequiredService<IUserPreferencesRepository>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PermissionChangeListener>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<PermissionCacheOptions>>().Value;
+            var options = InfraRegistration.Options(sp).PermissionCache;
             var infra = options.ListenForChanges ? sp.GetService<InfraDataSource>() : null;
             return new PermissionChangeListener(
                 infra?.DataSource,
@@ -53,14 +49,5 @@ internal static class StaffAndConfigServiceRegistration
                 sp.GetService<ILogger<PermissionChangeListener>>()
             );
         }));
-    }
-
-    private sealed class PermissionCacheOptionsValidator : IValidateOptions<PermissionCacheOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, PermissionCacheOptions options)
-        {
-            var failures = options.Validate();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
     }
 }

@@ -59,39 +59,39 @@ public sealed class IpAllocationOptions
         var failures = new List<string>();
         if (MaxAssignmentsPerIp is < 1 or > 100_000)
         {
-            failures.Add("IpAllocation.MaxAssignmentsPerIp must be between 1 and 100000.");
+            failures.Add("IpAllocation:MaxAssignmentsPerIp must be between 1 and 100000.");
         }
 
         if (LockAttempts is < 1 or > 20)
         {
-            failures.Add("IpAllocation.LockAttempts must be between 1 and 20.");
+            failures.Add("IpAllocation:LockAttempts must be between 1 and 20.");
         }
 
         if (StatusPreference is null)
         {
-            failures.Add("IpAllocation.StatusPreference is required.");
+            failures.Add("IpAllocation:StatusPreference is required.");
         }
         else
         {
             if (StatusPreference.Any(s => !SmtpIpAddressLifecycle.IsAssignable(s)))
             {
-                failures.Add("IpAllocation.StatusPreference may list only assignable statuses (available, assigned, warming, warmed).");
+                failures.Add("IpAllocation:StatusPreference may list only assignable statuses (available, assigned, warming, warmed).");
             }
 
             if (StatusPreference.Distinct().Count() != StatusPreference.Count)
             {
-                failures.Add("IpAllocation.StatusPreference must not list a status twice.");
+                failures.Add("IpAllocation:StatusPreference must not list a status twice.");
             }
         }
 
         if (ExcludedReputationStates is null)
         {
-            failures.Add("IpAllocation.ExcludedReputationStates is required (empty to exclude none).");
+            failures.Add("IpAllocation:ExcludedReputationStates is required (empty to exclude none).");
         }
 
         if (DefaultAssignmentDuration is { } d && d <= TimeSpan.Zero)
         {
-            failures.Add("IpAllocation.DefaultAssignmentDuration must be positive when set.");
+            failures.Add("IpAllocation:DefaultAssignmentDuration must be positive when set.");
         }
 
         return failures;
@@ -102,16 +102,5 @@ public sealed class IpAllocationOptions
     {
         var failures = Validate();
         return failures.Count == 0 ? this : throw new OptionsValidationException(nameof(IpAllocationOptions), typeof(IpAllocationOptions), failures);
-    }
-}
-
-/// <summary>Reports every invalid <see cref="IpAllocationOptions"/> value at once.</summary>
-internal sealed class IpAllocationOptionsValidator : IValidateOptions<IpAllocationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IpAllocationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = options.Validate();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

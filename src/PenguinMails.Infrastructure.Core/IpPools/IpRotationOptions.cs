@@ -27,12 +27,12 @@ public sealed class IpRotationOptions
         var failures = new List<string>();
         if (BatchSize is < 1 or > 10_000)
         {
-            failures.Add("IpRotation.BatchSize must be between 1 and 10000.");
+            failures.Add("IpRotation:BatchSize must be between 1 and 10000.");
         }
 
         if (ReplacementDuration is { } d && d <= TimeSpan.Zero)
         {
-            failures.Add("IpRotation.ReplacementDuration must be positive when set.");
+            failures.Add("IpRotation:ReplacementDuration must be positive when set.");
         }
 
         return failures;
@@ -42,16 +42,5 @@ public sealed class IpRotationOptions
     {
         var failures = Validate();
         return failures.Count == 0 ? this : throw new OptionsValidationException(nameof(IpRotationOptions), typeof(IpRotationOptions), failures);
-    }
-}
-
-/// <summary>Reports every invalid <see cref="IpRotationOptions"/> value at once.</summary>
-internal sealed class IpRotationOptionsValidator : IValidateOptions<IpRotationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IpRotationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = options.Validate();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

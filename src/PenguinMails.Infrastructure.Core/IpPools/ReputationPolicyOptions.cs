@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
@@ -49,38 +48,28 @@ public sealed class ReputationPolicyOptions
         var failures = new List<string>();
         if (!Enum.IsDefined(DegradeAt) || DegradeAt == ReputationState.Good)
         {
-            failures.Add("ReputationPolicy.DegradeAt must be 'fair', 'poor' or 'critical'.");
+            failures.Add("ReputationPolicy:DegradeAt must be 'fair', 'poor' or 'critical'.");
         }
 
         if (!Enum.IsDefined(QuarantineAt) || QuarantineAt == ReputationState.Good)
         {
-            failures.Add("ReputationPolicy.QuarantineAt must be 'fair', 'poor' or 'critical'.");
+            failures.Add("ReputationPolicy:QuarantineAt must be 'fair', 'poor' or 'critical'.");
         }
         else if (Enum.IsDefined(DegradeAt) && QuarantineAt < DegradeAt)
         {
-            failures.Add("ReputationPolicy.QuarantineAt must not be a better reputation than ReputationPolicy.DegradeAt.");
+            failures.Add("ReputationPolicy:QuarantineAt must not be a better reputation than ReputationPolicy:DegradeAt.");
         }
 
         if (BurnAfter < TimeSpan.FromHours(1) || BurnAfter > TimeSpan.FromDays(365))
         {
-            failures.Add("ReputationPolicy.BurnAfter must be between 1 hour and 365 days.");
+            failures.Add("ReputationPolicy:BurnAfter must be between 1 hour and 365 days.");
         }
 
         if (MajorMailboxProviders is { } providers && providers.Any(string.IsNullOrWhiteSpace))
         {
-            failures.Add("ReputationPolicy.MajorMailboxProviders must not hold an empty name.");
+            failures.Add("ReputationPolicy:MajorMailboxProviders must not hold an empty name.");
         }
 
         return failures;
-    }
-}
-
-/// <summary>Reports every invalid <see cref="ReputationPolicyOptions"/> value at once.</summary>
-internal sealed class ReputationPolicyOptionsValidator : IValidateOptions<ReputationPolicyOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ReputationPolicyOptions options)
-    {
-        var failures = options.Validate();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

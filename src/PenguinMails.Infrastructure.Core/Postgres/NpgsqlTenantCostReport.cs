@@ -58,10 +58,12 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
     /// <param name="schema">The schema the tables (and the host <c>domains</c> table) live in; <c>public</c> by default.</param>
     /// <param name="timeProvider">The clock for "now"; the system clock by default.</param>
     public NpgsqlTenantCostReport(NpgsqlDataSource dataSource, string schema = SchemaName.Default, TimeProvider? timeProvider = null)
+        : this(new PgExecutor(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), SchemaName.Validate(schema)), timeProvider ?? TimeProvider.System) { }
+
+    internal NpgsqlTenantCostReport(PgExecutor db, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        _db = new PgExecutor(dataSource, SchemaName.Validate(schema));
-        _time = timeProvider ?? TimeProvider.System;
+        _db = db;
+        _time = timeProvider;
         _sql = SchemaName.Render(Sql, _db.Schema);
     }
 

@@ -28,12 +28,12 @@ internal sealed class PgExecutor
 
     private readonly StandbyReads? _standbyReads;
 
-    public PgExecutor(NpgsqlDataSource dataSource, string schema, InfraChangeFeed? changes = null, StandbyReads? standbyReads = null)
+    public PgExecutor(NpgsqlDataSource dataSource, string schema, InfraChangeFeed? changes = null, StandbyReads? standbyReads = null, TransientRetry? retry = null)
     {
         _dataSource = DatabaseRoutes.Primary(dataSource);
         Schema = schema;
         Changes = changes;
-        _retry = TransientRetry.For(dataSource) ?? TransientRetry.For(_dataSource);
+        _retry = retry;
         _standbyReads = standbyReads ?? StandbyReads.For(dataSource);
     }
 

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using PenguinMails.Infrastructure.Core.Reliability;
 using Polly;
 using Polly.Retry;
@@ -10,8 +8,9 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 
 /// <summary>
 /// The optional retry of transient failures for the PostgreSQL repositories of one data source (see
-/// <see cref="TransientRetryOptions"/>). Attached to the data source when the package is registered with retry on;
-/// <see cref="PgExecutor"/> uses it only for calls outside a unit of work.
+/// <see cref="TransientRetryOptions"/>). Built once by a registration with retry on and handed to the executors of its
+/// repositories; <see cref="PgExecutor"/> uses it only for calls outside a unit of work. A repository an application
+/// constructs itself does not retry.
 /// </summary>
 /// <remarks>
 /// Retried: a <see cref="TransientDatabaseException"/> from a read (a SELECT, which changes nothing), and from a write
@@ -24,8 +23,6 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// </remarks>
 internal sealed partial class TransientRetry
 {
-    private static readonly ConditionalWeakTable<NpgsqlDataSource, TransientRetry> s_attached = [];
-
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
 
@@ -67,15 +64,6 @@ internal sealed partial class TransientRetry
 
     private static readonly ResiliencePropertyKey<bool> ReadOnlyKey = new("penguinmails.read-only");
     private static readonly ResiliencePropertyKey<string> EntityKey = new("penguinmails.entity");
-
-    /// <summary>Turns retry on for every repository built on <paramref name="dataSource"/> from now on (replacing an earlier one).</summary>
-    public static void Attach(NpgsqlDataSource dataSource, TransientRetry retry) => s_attached.AddOrUpdate(dataSource, retry);
-
-    /// <summary>Turns retry off for repositories built on <paramref name="dataSource"/> from now on.</summary>
-    public static void Detach(NpgsqlDataSource dataSource) => s_attached.Remove(dataSource);
-
-    /// <summary>The retry attached to <paramref name="dataSource"/>, or null.</summary>
-    public static TransientRetry? For(NpgsqlDataSource dataSource) => s_attached.TryGetValue(dataSource, out var retry) ? retry : null;
 
     /// <summary>Runs <paramref name="attempt"/>, repeating it after a transient failure when that is safe for <paramref name="sql"/>.</summary>
     public async Task<TResult> ExecuteAsync<TResult>(string entity, string sql, Func<CancellationToken, Task<TResult>> attempt, CancellationToken cancellationToken)

@@ -32,17 +32,17 @@ public sealed class TransientRetryOptions
         var failures = new List<string>();
         if (MaxRetryAttempts is < 1 or > 10)
         {
-            failures.Add($"{nameof(TransientRetryOptions)}.{nameof(MaxRetryAttempts)} must be between 1 and 10.");
+            failures.Add($"TransientRetry:{nameof(MaxRetryAttempts)} must be between 1 and 10.");
         }
 
         if (Delay < TimeSpan.Zero || Delay > TimeSpan.FromSeconds(30))
         {
-            failures.Add($"{nameof(TransientRetryOptions)}.{nameof(Delay)} must be between 0 and 30 seconds.");
+            failures.Add($"TransientRetry:{nameof(Delay)} must be between 0 and 30 seconds.");
         }
 
         if (MaxDelay < Delay || MaxDelay > TimeSpan.FromMinutes(5))
         {
-            failures.Add($"{nameof(TransientRetryOptions)}.{nameof(MaxDelay)} must be at least {nameof(Delay)} and at most 5 minutes.");
+            failures.Add($"TransientRetry:{nameof(MaxDelay)} must be at least {nameof(Delay)} and at most 5 minutes.");
         }
 
         return failures;

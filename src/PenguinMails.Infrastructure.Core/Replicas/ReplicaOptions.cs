@@ -23,6 +23,6 @@ public sealed class ReplicaOptions
     /// <returns>The failures.</returns>
     public IReadOnlyList<string> Validate() =>
         ReadYourWritesTimeout < TimeSpan.Zero || ReadYourWritesTimeout > TimeSpan.FromSeconds(30)
-            ? [$"{nameof(ReplicaOptions)}.{nameof(ReadYourWritesTimeout)} must be between 0 and 30 seconds (it is {ReadYourWritesTimeout})."]
+            ? [$"Replicas:{nameof(ReadYourWritesTimeout)} must be between 0 and 30 seconds (it is {ReadYourWritesTimeout})."]
             : [];
 }

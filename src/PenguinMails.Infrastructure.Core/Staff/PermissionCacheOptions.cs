@@ -39,12 +39,12 @@ public sealed class PermissionCacheOptions
         var failures = new List<string>();
         if (TimeToLive <= TimeSpan.Zero || TimeToLive > MaxTimeToLive)
         {
-            failures.Add($"PermissionCacheOptions.TimeToLive must be greater than zero and at most {MaxTimeToLive} (it is {TimeToLive}).");
+            failures.Add($"PermissionCache:TimeToLive must be greater than zero and at most {MaxTimeToLive} (it is {TimeToLive}).");
         }
 
         if (ListenReconnectDelay <= TimeSpan.Zero)
         {
-            failures.Add($"PermissionCacheOptions.ListenReconnectDelay must be greater than zero (it is {ListenReconnectDelay}).");
+            failures.Add($"PermissionCache:ListenReconnectDelay must be greater than zero (it is {ListenReconnectDelay}).");
         }
 
         return failures;

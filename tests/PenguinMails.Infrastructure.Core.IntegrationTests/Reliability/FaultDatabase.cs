@@ -40,7 +40,7 @@ internal sealed class FaultDatabase : IAsyncDisposable
         return db;
     }
 
-    public PostgresMigrator Migrator() => new(DataSource, new MigratorOptions { CreateHostTables = true, LockTimeout = TimeSpan.FromSeconds(60) });
+    public PostgresMigrator Migrator() => new(DataSource, new MigratorOptions { CreateHostTables = true, MigrationLockTimeout = TimeSpan.FromSeconds(60) });
 
     /// <summary>Terminates this database's sessions in <paramref name="state"/> (any state when null); returns how many.</summary>
     public async Task<int> TerminateAsync(string? state = null)

@@ -88,7 +88,7 @@ public sealed class ConcurrentMigrationTests(ITestOutputHelper output)
                 .Select((ds, i) => Task.Run(async () =>
                 {
                     start.Wait();
-                    var options = new MigratorOptions { CreateHostTables = true, LockTimeout = TimeSpan.FromSeconds(60) };
+                    var options = new MigratorOptions { CreateHostTables = true, MigrationLockTimeout = TimeSpan.FromSeconds(60) };
                     return i % 2 == 0
                         ? (Old: true, Applied: await new PreviousReleaseMigrator(ds, options).MigrateAsync())
                         : (Old: false, Applied: await new PostgresMigrator(ds, options).MigrateAsync());

@@ -11,7 +11,7 @@ internal static class Db
         NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync(prefix));
 
     public static PostgresMigrator Migrator(NpgsqlDataSource dataSource, string schema = "public", bool createHostTables = true) =>
-        new(dataSource, new MigratorOptions { Schema = schema, CreateHostTables = createHostTables, LockTimeout = TimeSpan.FromSeconds(60) });
+        new(dataSource, new MigratorOptions { Schema = schema, CreateHostTables = createHostTables, MigrationLockTimeout = TimeSpan.FromSeconds(60) });
 
     public static async Task ExecAsync(NpgsqlDataSource dataSource, string sql)
     {

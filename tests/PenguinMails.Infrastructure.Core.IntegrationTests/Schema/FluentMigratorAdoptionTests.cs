@@ -10,7 +10,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.Schema;
 /// </summary>
 public sealed class FluentMigratorAdoptionTests
 {
-    private static MigratorOptions Options => new() { CreateHostTables = true, LockTimeout = TimeSpan.FromSeconds(60) };
+    private static MigratorOptions Options => new() { CreateHostTables = true, MigrationLockTimeout = TimeSpan.FromSeconds(60) };
 
     [PostgresFact]
     public async Task MigrateAsync_DatabaseOfThePreviousRelease_AdoptedAsItIs()

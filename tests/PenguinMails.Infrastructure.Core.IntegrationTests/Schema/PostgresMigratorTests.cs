@@ -206,7 +206,7 @@ public sealed class PostgresMigratorTests
             await take.ExecuteNonQueryAsync();
         }
 
-        var migrator = new PostgresMigrator(db, new MigratorOptions { CreateHostTables = true, LockTimeout = TimeSpan.FromMilliseconds(300) });
+        var migrator = new PostgresMigrator(db, new MigratorOptions { CreateHostTables = true, MigrationLockTimeout = TimeSpan.FromMilliseconds(300) });
 
         var ex = await Assert.ThrowsAsync<MigrationException>(() => migrator.MigrateAsync());
 

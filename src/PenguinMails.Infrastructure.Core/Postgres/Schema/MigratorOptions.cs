@@ -19,7 +19,7 @@ public sealed class MigratorOptions
     /// How long to wait for the migration lock (and for any lock a script needs) before failing with
     /// <see cref="MigrationFailure.LockTimeout"/>. Default one minute; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
     /// </summary>
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Recorded as <c>applied_by</c> in the history table; default (null) the database user.</summary>
     public string? AppliedBy { get; set; }

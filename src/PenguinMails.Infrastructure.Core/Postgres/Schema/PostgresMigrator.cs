@@ -54,16 +54,16 @@ public sealed class PostgresMigrator
         ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new MigratorOptions();
         SchemaMigrations.ValidateSchemaName(options.Schema);
-        if (options.LockTimeout < TimeSpan.Zero && options.LockTimeout != Timeout.InfiniteTimeSpan)
+        if (options.MigrationLockTimeout < TimeSpan.Zero && options.MigrationLockTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "MigratorOptions.LockTimeout must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(options), "MigratorOptions.MigrationLockTimeout must not be negative.");
         }
 
         // On a multi-host data source the migrator (its lock, its reads of the history, VerifyOnly too) runs on the primary.
         _dataSource = DatabaseRoutes.Primary(dataSource);
         _schema = options.Schema;
         _createHostTables = options.CreateHostTables;
-        _lockTimeout = options.LockTimeout;
+        _lockTimeout = options.MigrationLockTimeout;
         _appliedBy = options.AppliedBy;
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _migrations = SchemaMigrations.All;

@@ -15,22 +15,24 @@ using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 
-/// <summary>Swaps the PostgreSQL repositories for the in-memory ones, through the same <c>AddPenguinMailsInfra</c> call.</summary>
-public static class InMemoryStoreOptionsExtensions
+/// <summary>Chooses the in-memory store for an <c>AddPenguinMailsInfra</c> registration.</summary>
+public static class InMemoryStoreBuilderExtensions
 {
     /// <summary>
     /// Registers every repository and the unit-of-work factory over one <see cref="InMemoryInfraStore"/>: the one given,
     /// or a new one stamped by the container's <see cref="TimeProvider"/>, and the in-memory IP pool allocator
-    /// (<see cref="InMemoryIpPoolAllocator"/>). No database, migrator or hosted service is
-    /// registered.
+    /// (<see cref="InMemoryIpPoolAllocator"/>) and cost report (<see cref="InMemoryTenantCostReport"/>), in place of the
+    /// PostgreSQL ones. No database, data source, migrator or schema start-up service is registered. Calling it again
+    /// adds nothing; it cannot follow a <c>UseNpgsql</c> call.
     /// </summary>
-    /// <param name="options">The options being configured.</param>
+    /// <param name="builder">The builder <c>AddPenguinMailsInfra</c> returned.</param>
     /// <param name="store">The store to use, or null for a new one (resolve it as <see cref="InMemoryInfraStore"/>).</param>
-    /// <returns>The same options.</returns>
-    public static PenguinMailsInfraOptions UseInMemoryStore(this PenguinMailsInfraOptions options, InMemoryInfraStore? store = null)
+    /// <returns>The same builder.</returns>
+    /// <exception cref="InvalidOperationException">The registration already chose PostgreSQL.</exception>
+    public static PenguinMailsInfraBuilder UseInMemoryStore(this PenguinMailsInfraBuilder builder, InMemoryInfraStore? store = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.StoreOverride = services =>
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStore(InfraStore.InMemory, services =>
         {
             if (store is not null)
             {
@@ -53,16 +55,11 @@ public static class InMemoryStoreOptionsExtensions
             services.TryAddSingleton<ITenantConfigRepository>(sp => new InMemoryTenantConfigRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<ITenantPoliciesRepository>(sp => new InMemoryTenantPoliciesRepository(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IInfraUnitOfWorkFactory>(sp => new InMemoryInfraUnitOfWorkFactory(sp.GetRequiredService<InMemoryInfraStore>()));
-            services.TryAddKeyedSingleton<ITenantCostReport>(
-                StoreOverrideServices.Key,
-                (sp, _) => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
-            services.TryAddKeyedSingleton<IIpPoolAllocator>(
-                StoreOverrideServices.Key,
-                (sp, _) => new InMemoryIpPoolAllocator(
-                    sp.GetRequiredService<InMemoryInfraStore>(),
-                    sp.GetRequiredService<IOptions<IpAllocationOptions>>().Value,
-                    sp.GetService<ILogger<InMemoryIpPoolAllocator>>()));
-        };
-        return options;
+            services.TryAddSingleton<ITenantCostReport>(sp => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
+            services.TryAddSingleton<IIpPoolAllocator>(sp => new InMemoryIpPoolAllocator(
+                sp.GetRequiredService<InMemoryInfraStore>(),
+                sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value.IpAllocation,
+                sp.GetService<ILogger<InMemoryIpPoolAllocator>>()));
+        });
     }
 }
