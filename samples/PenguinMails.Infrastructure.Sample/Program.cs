@@ -39,19 +39,19 @@ static async Task<int> RunAsync(string? connection, bool onPostgres)
 {
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.None);
-    builder.Services.AddPenguinMailsInfra(options =>
+    if (onPostgres)
     {
-        if (onPostgres)
-        {
-            options.ConnectionString = connection;
-            options.StartupMigration = MigrationMode.Migrate;
-            options.CreateHostTables = true;
-        }
-        else
-        {
-            options.UseInMemoryStore();
-        }
-    });
+        builder.Services.AddPenguinMailsInfra(options =>
+            {
+                options.StartupMigration = MigrationMode.Migrate;
+                options.CreateHostTables = true;
+            })
+            .UseNpgsql(connection!);
+    }
+    else
+    {
+        builder.Services.AddPenguinMailsInfra().UseInMemoryStore();
+    }
 
     using var host = builder.Build();
     var startedAt = DateTimeOffset.UtcNow;

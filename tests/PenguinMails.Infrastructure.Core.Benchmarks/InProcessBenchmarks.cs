@@ -43,7 +43,7 @@ public class InProcessBenchmarks
     private async Task SetupAsync()
     {
         var services = new ServiceCollection();
-        services.AddPenguinMailsInfra(o => o.UseInMemoryStore());
+        services.AddPenguinMailsInfra().UseInMemoryStore();
         _services = services.BuildServiceProvider();
         _admin = UserId.New();
         _viewer = UserId.New();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Reliability;
 
@@ -97,7 +98,8 @@ public sealed class PenguinMailsInfraBuilder
 
     /// <summary>
     /// Adds <see cref="PenguinMailsInfraHealthCheck"/> (database reachable, write route on a primary, schema version as
-    /// expected; always healthy on the in-memory store) to the host's health checks.
+    /// expected; always healthy on the in-memory store) to the host's health checks, once per name however often it is
+    /// called. No check is added without this call (or <c>services.AddHealthChecks().AddPenguinMailsInfra(...)</c>).
     /// </summary>
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Tags for filtering, for example <c>ready</c>, or null.</param>
@@ -105,7 +107,16 @@ public sealed class PenguinMailsInfraBuilder
     public PenguinMailsInfraBuilder AddHealthCheck(string name = PenguinMailsInfraHealthChecksBuilderExtensions.DefaultName, IEnumerable<string>? tags = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Services.AddHealthChecks().AddPenguinMailsInfra(name, tags);
+        Services.AddHealthChecks();
+        var registration = PenguinMailsInfraHealthChecksBuilderExtensions.CreateRegistration(name, tags);
+        Services.Configure<HealthCheckServiceOptions>(o =>
+        {
+            // Once per name, however often the registration is repeated.
+            if (!o.Registrations.Any(r => r.Name == registration.Name))
+            {
+                o.Registrations.Add(registration);
+            }
+        });
         return this;
     }
 

@@ -122,8 +122,11 @@ public static class PenguinMailsInfraHealthChecksBuilderExtensions
     public static IHealthChecksBuilder AddPenguinMailsInfra(this IHealthChecksBuilder builder, string name = DefaultName, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(name, CreateCheck, HealthStatus.Unhealthy, tags ?? []));
+        return builder.Add(CreateRegistration(name, tags));
     }
+
+    internal static HealthCheckRegistration CreateRegistration(string name, IEnumerable<string>? tags) =>
+        new(name, CreateCheck, HealthStatus.Unhealthy, tags ?? []);
 
     private static PenguinMailsInfraHealthCheck CreateCheck(IServiceProvider services) =>
         ActivatorUtilities.GetServiceOrCreateInstance<PenguinMailsInfraHealthCheck>(services);

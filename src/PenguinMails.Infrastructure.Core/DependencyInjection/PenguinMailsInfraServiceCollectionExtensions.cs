@@ -23,6 +23,19 @@ namespace PenguinMails.Infrastructure.Core;
 public static class PenguinMailsInfraServiceCollectionExtensions
 {
     /// <summary>
+    /// Registers the package like <see cref="AddPenguinMailsInfra(IServiceCollection, Action{PenguinMailsInfraOptions})"/>,
+    /// with the default options (a later <c>services.Configure&lt;PenguinMailsInfraOptions&gt;(...)</c> still sets them).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The builder that chooses the data source or store and adds the optional parts.</returns>
+    public static PenguinMailsInfraBuilder AddPenguinMailsInfra(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<PenguinMailsInfraOptions>();
+        return AddCore(services);
+    }
+
+    /// <summary>
     /// Registers the repositories, the unit-of-work factory, the domain services (flag evaluator and manager, permission
     /// checker, staff administration, system configuration, tenant settings, preferences, IP pools), the migrator and a
     /// hosted service that migrates or verifies the schema at start-up, on PostgreSQL unless the returned builder chooses

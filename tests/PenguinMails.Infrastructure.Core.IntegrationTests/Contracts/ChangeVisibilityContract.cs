@@ -148,7 +148,7 @@ public sealed class InMemoryChangeVisibilityTests : ChangeVisibilityContract
 
     protected override Task ConfigureAsync(IServiceCollection services)
     {
-        services.AddPenguinMailsInfra(o => o.UseInMemoryStore(_store));
+        services.AddPenguinMailsInfra().UseInMemoryStore(_store);
         return Task.CompletedTask;
     }
 
@@ -173,7 +173,7 @@ public sealed class InMemoryChangeVisibilityTests : ChangeVisibilityContract
     public async Task Flag_UnderARunningHost_IsEvaluatedOnTheNextCall()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPenguinMailsInfra(o => o.UseInMemoryStore(_store));
+        builder.Services.AddPenguinMailsInfra().UseInMemoryStore(_store);
         using var host = builder.Build();
         await host.StartAsync();
         var key = "hosted-" + Guid.NewGuid().ToString("N")[..12];

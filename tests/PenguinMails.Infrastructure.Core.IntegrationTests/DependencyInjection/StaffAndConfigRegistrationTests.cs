@@ -22,8 +22,8 @@ public sealed class StaffAndConfigRegistrationTests
     [MemberData(nameof(ServiceTypes))]
     public async Task AddPenguinMailsInfra_Services_ResolveOnBothStoresAsSingletons(Type serviceType)
     {
-        await using var memory = new ServiceCollection().AddPenguinMailsInfra(o => o.UseInMemoryStore()).BuildServiceProvider(validateScopes: true);
-        await using var postgres = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").BuildServiceProvider(validateScopes: true);
+        await using var memory = new ServiceCollection().AddPenguinMailsInfra().UseInMemoryStore().Services.BuildServiceProvider(validateScopes: true);
+        await using var postgres = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services.BuildServiceProvider(validateScopes: true);
 
         Assert.Same(memory.GetRequiredService(serviceType), memory.GetRequiredService(serviceType));
         Assert.NotNull(postgres.GetRequiredService(serviceType));
@@ -33,7 +33,7 @@ public sealed class StaffAndConfigRegistrationTests
     [Fact]
     public void AddPenguinMailsInfra_CalledTwice_OneListener()
     {
-        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost");
+        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services.AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services;
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType.Name == "PermissionChangeListener");
         Assert.Single(services, d => d.ServiceType == typeof(IPermissionChecker));
     }
@@ -41,22 +41,23 @@ public sealed class StaffAndConfigRegistrationTests
     [Fact]
     public async Task PermissionCacheOptions_Invalid_ReportedAtStart()
     {
-        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        services.Configure<PermissionCacheOptions>(o =>
+        var services = new ServiceCollection().AddPenguinMailsInfra().UseInMemoryStore().Services;
+        services.Configure<PenguinMailsInfraOptions>(o =>
         {
-            o.TimeToLive = TimeSpan.Zero;
-            o.ListenReconnectDelay = TimeSpan.Zero;
+            o.PermissionCache.TimeToLive = TimeSpan.Zero;
+            o.PermissionCache.ListenReconnectDelay = TimeSpan.Zero;
         });
         await using var provider = services.BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PermissionCacheOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value);
         Assert.Equal(2, ex.Failures.Count());
+        Assert.All(ex.Failures, f => Assert.StartsWith("PenguinMailsInfra:PermissionCache:", f, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task HostedListener_InMemoryStore_StartsAndStopsCleanly()
     {
         var store = new InMemoryInfraStore(new ManualClock());
-        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.UseInMemoryStore(store));
+        var services = new ServiceCollection().AddPenguinMailsInfra().UseInMemoryStore(store).Services;
         await using var provider = services.BuildServiceProvider();
         foreach (var hosted in provider.GetServices<IHostedService>())
         {
@@ -79,8 +80,8 @@ public sealed class StaffAndConfigRegistrationTests
                     o.ConnectionString = connectionString;
                     o.CreateHostTables = true;
                     o.StartupMigration = MigrationMode.Migrate;
-                })
-                .Configure<PermissionCacheOptions>(o => o.TimeToLive = TimeSpan.FromHours(1))
+                    o.PermissionCache.TimeToLive = TimeSpan.FromHours(1);
+                }).Services
                 .BuildServiceProvider();
         await using var a = Build();
         await using var b = Build();

@@ -18,7 +18,7 @@ public sealed class FeatureFlagRegistrationTests
         store.AddUser(admin);
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<IPermissionChecker>(new AllowListPermissionChecker((admin, WellKnownPermissions.FeatureFlagsManage)));
-        builder.Services.AddPenguinMailsInfra(o => o.UseInMemoryStore(store));
+        builder.Services.AddPenguinMailsInfra().UseInMemoryStore(store);
         using var host = builder.Build();
         var seeded = await host.Services.GetRequiredService<IFeatureFlagRepository>().AddAsync(new FeatureFlag { Key = "seeded", IsEnabled = true, RolloutPercentage = 100 });
         var evaluator = host.Services.GetRequiredService<IFeatureFlagEvaluator>();
@@ -38,8 +38,7 @@ public sealed class FeatureFlagRegistrationTests
     public async Task AddPenguinMailsInfra_InvalidFeatureFlagOptions_HostFailsToStartNamingThem()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        builder.Services.Configure<FeatureFlagOptions>(o => o.RefreshInterval = TimeSpan.Zero);
+        builder.Services.AddPenguinMailsInfra(o => o.FeatureFlags.RefreshInterval = TimeSpan.Zero).UseInMemoryStore();
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -51,8 +50,8 @@ public sealed class FeatureFlagRegistrationTests
     public void AddPenguinMailsInfra_CalledTwice_OneRefreshServiceAndOnePermissionChecker()
     {
         var services = new ServiceCollection()
-            .AddPenguinMailsInfra(o => o.UseInMemoryStore())
-            .AddPenguinMailsInfra(o => o.UseInMemoryStore());
+            .AddPenguinMailsInfra().UseInMemoryStore().Services
+            .AddPenguinMailsInfra().UseInMemoryStore().Services;
 
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(FeatureFlagRefreshService));
         Assert.Single(services, d => d.ServiceType == typeof(IFeatureFlagEvaluator));

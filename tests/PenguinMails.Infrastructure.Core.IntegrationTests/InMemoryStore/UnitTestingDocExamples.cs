@@ -47,7 +47,7 @@ public sealed partial class UnitTestingDocExamples
         // example: registration
         var store = new InMemoryInfraStore();
         var services = new ServiceCollection()
-            .AddPenguinMailsInfra(o => o.UseInMemoryStore(store))
+            .AddPenguinMailsInfra().UseInMemoryStore(store).Services
             .BuildServiceProvider();
         var admin = store.Seed.StaffMember(WellKnownPermissions.FeatureFlagsManage);
         store.Seed.FeatureFlag("new-editor", rolloutPercentage: 100);

@@ -15,8 +15,7 @@ public sealed class IpPoolAllocationRegistrationTests
     {
         var clock = new ManualClock();
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
-        services.AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        services.Configure<IpAllocationOptions>(o => o.MaxAssignmentsPerIp = 1);
+        services.AddPenguinMailsInfra(o => o.IpAllocation.MaxAssignmentsPerIp = 1).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         var allocator = provider.GetRequiredService<IIpPoolAllocator>();
@@ -38,7 +37,7 @@ public sealed class IpPoolAllocationRegistrationTests
     [Fact]
     public async Task AddPenguinMailsInfra_Postgres_ResolvesNpgsqlAllocator()
     {
-        await using var provider = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services.BuildServiceProvider();
 
         Assert.IsType<NpgsqlIpPoolAllocator>(provider.GetRequiredService<IIpPoolAllocator>());
         Assert.IsType<IpRotationService>(provider.GetRequiredService<IIpRotationService>());
@@ -48,12 +47,11 @@ public sealed class IpPoolAllocationRegistrationTests
     public async Task AddPenguinMailsInfra_InvalidAllocationOptions_ReportsEveryFailureOnResolve()
     {
         var services = new ServiceCollection();
-        services.AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        services.Configure<IpAllocationOptions>(o =>
+        services.AddPenguinMailsInfra(o =>
         {
-            o.MaxAssignmentsPerIp = 0;
-            o.LockAttempts = 0;
-        });
+            o.IpAllocation.MaxAssignmentsPerIp = 0;
+            o.IpAllocation.LockAttempts = 0;
+        }).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IIpPoolAllocator>());

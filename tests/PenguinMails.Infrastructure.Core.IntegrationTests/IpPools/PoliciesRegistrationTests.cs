@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Testing;
@@ -14,8 +15,7 @@ public sealed class PoliciesRegistrationTests
     {
         var clock = new ManualClock();
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
-        services.AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        services.Configure<WarmupOptions>(o => o.Plans["short"] = [1, 2]);
+        services.AddPenguinMailsInfra(o => o.Warmup.Plans["short"] = [1, 2]).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         Assert.IsType<WarmupService>(provider.GetRequiredService<IWarmupService>());
@@ -28,7 +28,7 @@ public sealed class PoliciesRegistrationTests
     [Fact]
     public async Task AddPenguinMailsInfra_Postgres_ResolvesTheNpgsqlCostReport()
     {
-        await using var provider = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services.BuildServiceProvider();
 
         Assert.IsType<NpgsqlTenantCostReport>(provider.GetRequiredService<ITenantCostReport>());
         Assert.IsType<WarmupService>(provider.GetRequiredService<IWarmupService>());
@@ -37,20 +37,20 @@ public sealed class PoliciesRegistrationTests
     [Fact]
     public async Task Options_Invalid_EveryFailureReportedAtOnce()
     {
-        var services = new ServiceCollection().AddPenguinMailsInfra(o => o.UseInMemoryStore());
-        services.Configure<WarmupOptions>(o =>
+        var services = new ServiceCollection().AddPenguinMailsInfra().UseInMemoryStore().Services;
+        services.Configure<PenguinMailsInfraOptions>(o =>
         {
-            o.RewarmAfterUnusedDays = 0;
-            o.Plans["bad"] = [3, 2];
+            o.Warmup.RewarmAfterUnusedDays = 0;
+            o.Warmup.Plans["bad"] = [3, 2];
+            o.ReputationPolicy.BurnAfter = TimeSpan.Zero;
         });
-        services.Configure<ReputationPolicyOptions>(o => o.BurnAfter = TimeSpan.Zero);
         await using var provider = services.BuildServiceProvider();
 
-        var warmup = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<WarmupOptions>>().Value);
-        var reputation = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ReputationPolicyOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value);
 
-        Assert.Equal(2, warmup.Failures.Count());
-        Assert.Contains(warmup.Failures, f => f.StartsWith("Warmup.Plans[bad].daily_caps[day 2]:", StringComparison.Ordinal));
-        Assert.Contains("BurnAfter", Assert.Single(reputation.Failures), StringComparison.Ordinal);
+        Assert.Equal(3, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:Warmup:RewarmAfterUnusedDays ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:Warmup:Plans[bad].daily_caps[day 2]:", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:ReputationPolicy:BurnAfter ", StringComparison.Ordinal));
     }
 }

@@ -123,7 +123,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
         );
         await CaptureAsync("stale update of a sensitive value", () => repository.UpdateAsync(written with { Value = System.Text.Json.JsonSerializer.SerializeToElement(SensitiveValue + "x") }));
 
-        var health = new PenguinMailsInfraHealthCheck(provider, provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>());
+        var health = new PenguinMailsInfraHealthCheck(provider);
         CaptureHealth(await health.CheckHealthAsync(HealthContext(health)));
 
         foreach (var hosted in provider.GetServices<IHostedService>())
@@ -157,7 +157,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
                         }
                     }
                 );
-                var health = new PenguinMailsInfraHealthCheck(provider, provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>());
+                var health = new PenguinMailsInfraHealthCheck(provider);
                 CaptureHealth(await health.CheckHealthAsync(HealthContext(health)));
             }
 
@@ -171,7 +171,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
     private static ServiceProvider Host(Action<PenguinMailsInfraOptions> configure, CapturingLogger<SecretsTests> logs) =>
         new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingProvider(logs)))
-            .AddPenguinMailsInfra(configure)
+            .AddPenguinMailsInfra(configure).Services
             .BuildServiceProvider();
 
     private static async Task<UserId> NewStaffAsync(IServiceProvider provider, string connectionString, params string[] permissions)

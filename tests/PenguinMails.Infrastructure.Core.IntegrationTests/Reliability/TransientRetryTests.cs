@@ -26,8 +26,14 @@ public sealed class TransientRetryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await FaultDatabase.CreateAsync("retry");
-        TransientRetry.Attach(Db.DataSource, new TransientRetry(new TransientRetryOptions { Enabled = true, Delay = TimeSpan.FromMilliseconds(5) }, _log));
+        _retry = new TransientRetry(new TransientRetryOptions { Enabled = true, Delay = TimeSpan.FromMilliseconds(5) }, _log);
     }
+
+    private TransientRetry? _retry;
+
+    /// <summary>A repository built the way a registration with retry on builds its repositories.</summary>
+    private static NpgsqlVpsInstanceRepository Retrying(NpgsqlDataSource dataSource, TransientRetry retry) =>
+        new(new PgExecutor(dataSource, "public", retry: retry), TimeProvider.System);
 
     public async Task DisposeAsync()
     {
@@ -40,7 +46,7 @@ public sealed class TransientRetryTests : IAsyncLifetime
     [PostgresFact]
     public async Task Read_PooledConnectionTerminated_IsRetriedAndSucceeds()
     {
-        var repo = new NpgsqlVpsInstanceRepository(Db.DataSource);
+        var repo = Retrying(Db.DataSource, _retry!);
         var vps = await repo.AddAsync(new VpsInstance());
         Assert.Equal(1, await Db.TerminateAsync("idle"));
 
@@ -54,7 +60,7 @@ public sealed class TransientRetryTests : IAsyncLifetime
     [PostgresFact]
     public async Task Write_PooledConnectionTerminated_IsNeverRetriedBecauseItsOutcomeIsUnknown()
     {
-        var repo = new NpgsqlVpsInstanceRepository(Db.DataSource);
+        var repo = Retrying(Db.DataSource, _retry!);
         var vps = await repo.AddAsync(new VpsInstance());
         Assert.Equal(1, await Db.TerminateAsync("idle"));
 
@@ -87,53 +93,66 @@ public sealed class TransientRetryTests : IAsyncLifetime
     {
         var csb = new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Port = 1, Timeout = 2 };
         await using var dead = NpgsqlDataSource.Create(csb.ConnectionString);
-        TransientRetry.Attach(dead, new TransientRetry(new TransientRetryOptions { Enabled = true, MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(1) }, _log));
+        var retry = new TransientRetry(new TransientRetryOptions { Enabled = true, MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(1) }, _log);
 
-        var ex = await Assert.ThrowsAsync<TransientDatabaseException>(() => new NpgsqlVpsInstanceRepository(dead).AddAsync(new VpsInstance()));
+        var ex = await Assert.ThrowsAsync<TransientDatabaseException>(() => Retrying(dead, retry).AddAsync(new VpsInstance()));
 
         Assert.False(ex.CommitOutcomeUnknown);
         Assert.Equal(2, _log.Count(RetryEvent));
     }
 
     [PostgresFact]
-    public async Task Registration_OffByDefault_OnWithAddPenguinMailsInfraTransientRetry()
+    public async Task Registration_OffByDefault_OnWithAddTransientRetry()
     {
         await using var off = Provider(retry: false);
         await using var on = Provider(retry: true);
 
-        Assert.False(off.GetRequiredService<IOptions<TransientRetryOptions>>().Value.Enabled);
-        Assert.Null(TransientRetry.For(off.GetRequiredService<InfraDataSource>().DataSource));
-        Assert.NotNull(TransientRetry.For(on.GetRequiredService<InfraDataSource>().DataSource));
+        Assert.False(off.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value.TransientRetry.Enabled);
+        Assert.Null(off.GetRequiredService<InfraDataSource>().Retry);
+        Assert.NotNull(on.GetRequiredService<InfraDataSource>().Retry);
+    }
+
+    [PostgresFact]
+    public async Task Registration_WithRetry_ARepositoryTheApplicationBuildsDoesNotRetry()
+    {
+        await using var on = Provider(retry: true);
+        Assert.NotNull(on.GetRequiredService<InfraDataSource>().Retry);
+        await using var dead = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString);
+        var own = new NpgsqlVpsInstanceRepository(dead);
+
+        await Assert.ThrowsAsync<TransientDatabaseException>(() => own.GetAsync(new VpsInstanceId(Guid.NewGuid())));
+
+        Assert.Equal(0, _log.Count(RetryEvent));
     }
 
     [PostgresFact]
     public async Task Registration_InvalidRetryOptions_FailEveryRuleAtOnce()
     {
         var services = new ServiceCollection();
-        services.AddPenguinMailsInfra(o => o.ConnectionString = Db.ConnectionString);
-        services.AddPenguinMailsInfraTransientRetry(o =>
+        services.AddPenguinMailsInfra(o => o.ConnectionString = Db.ConnectionString).AddTransientRetry(o =>
         {
             o.MaxRetryAttempts = 0;
             o.Delay = TimeSpan.FromMinutes(1);
         });
         await using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TransientRetryOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value);
 
         Assert.Equal(3, ex.Failures.Count());
+        Assert.All(ex.Failures, f => Assert.StartsWith("PenguinMailsInfra:TransientRetry:", f, StringComparison.Ordinal));
     }
 
     private ServiceProvider Provider(bool retry)
     {
         var services = new ServiceCollection();
-        services.AddPenguinMailsInfra(o =>
+        var builder = services.AddPenguinMailsInfra(o =>
         {
             o.ConnectionString = Db.ConnectionString;
             o.StartupMigration = MigrationMode.Off;
         });
         if (retry)
         {
-            services.AddPenguinMailsInfraTransientRetry(o => o.MaxRetryAttempts = 5);
+            builder.AddTransientRetry(o => o.MaxRetryAttempts = 5);
         }
 
         return services.BuildServiceProvider();

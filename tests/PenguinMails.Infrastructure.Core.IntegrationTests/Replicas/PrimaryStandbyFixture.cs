@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
-using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.TestKit.Postgres;
 
@@ -41,18 +40,20 @@ internal static class ReplicaHosts
         string schema,
         MigrationMode mode = MigrationMode.Migrate,
         Action<PenguinMailsInfraOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<PenguinMailsInfraBuilder>? infra = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPenguinMailsInfra(o =>
+        var registration = builder.Services.AddPenguinMailsInfra(o =>
         {
             o.ConnectionString = connectionString;
             o.Schema = schema;
             o.StartupMigration = mode;
             o.CreateHostTables = true;
+            o.IpAllocation.RequireActiveVps = false;
             configure?.Invoke(o);
         });
-        builder.Services.Configure<IpAllocationOptions>(o => o.RequireActiveVps = false);
+        infra?.Invoke(registration);
         services?.Invoke(builder.Services);
         var host = builder.Build();
         try

@@ -359,12 +359,9 @@ public sealed class ReplicaRoutingTests(PrimaryStandbyFixture fixture, ITestOutp
         using (var host = await ReplicaHosts.StartAsync(
                    "unused",
                    schema,
-                   configure: o =>
-                   {
-                       o.ConnectionString = null;
-                       o.UseRegisteredDataSource = true;
-                   },
-                   services: s => s.AddSingleton(multiHost)))
+                   configure: o => o.ConnectionString = null,
+                   services: s => s.AddSingleton(multiHost),
+                   infra: b => b.UseNpgsqlDataSourceFromServices()))
         {
             var added = await host.Services.GetRequiredService<IVpsInstanceRepository>().AddAsync(new VpsInstance());
             Assert.NotNull(await host.Services.GetRequiredService<IVpsInstanceRepository>().GetAsync(added.Id));
@@ -375,13 +372,10 @@ public sealed class ReplicaRoutingTests(PrimaryStandbyFixture fixture, ITestOutp
         var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ReplicaHosts.StartAsync(
             "unused",
             schema,
-            configure: o =>
-            {
-                o.ConnectionString = null;
-                o.UseRegisteredDataSource = true;
-            },
-            services: s => s.AddSingleton(fixedTarget)));
-        Assert.Contains("UseRegisteredDataSource", ex.Message, StringComparison.Ordinal);
+            configure: o => o.ConnectionString = null,
+            services: s => s.AddSingleton(fixedTarget),
+            infra: b => b.UseNpgsqlDataSourceFromServices()));
+        Assert.Contains("UseNpgsql", ex.Message, StringComparison.Ordinal);
         Assert.Contains("standby", ex.Message, StringComparison.Ordinal);
     }
 }

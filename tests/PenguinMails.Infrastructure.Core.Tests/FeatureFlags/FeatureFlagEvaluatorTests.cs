@@ -199,22 +199,22 @@ public sealed class FeatureFlagEvaluatorTests
     [InlineData(1000, 30, -1, false)]
     public void OptionsValidator_Values_AcceptedOnlyWithinTheDocumentedRanges(int refreshMs, int reconnectSeconds, int maxWarned, bool valid)
     {
-        var result = new FeatureFlagOptionsValidator().Validate(null, new FeatureFlagOptions
+        var failures = FeatureFlagOptionsValidator.Failures(new FeatureFlagOptions
         {
             RefreshInterval = TimeSpan.FromMilliseconds(refreshMs),
             MaxReconnectDelay = TimeSpan.FromSeconds(reconnectSeconds),
             MaxWarnedUnknownKeys = maxWarned,
         });
 
-        Assert.Equal(valid, result.Succeeded);
+        Assert.Equal(valid, failures.Count == 0);
     }
 
     [Fact]
     public void OptionsValidator_SeveralBadValues_ReportsEveryFailure()
     {
-        var result = new FeatureFlagOptionsValidator().Validate(null, new FeatureFlagOptions { RefreshInterval = TimeSpan.Zero, MaxReconnectDelay = TimeSpan.Zero, MaxWarnedUnknownKeys = -1 });
+        var failures = FeatureFlagOptionsValidator.Failures(new FeatureFlagOptions { RefreshInterval = TimeSpan.Zero, MaxReconnectDelay = TimeSpan.Zero, MaxWarnedUnknownKeys = -1 });
 
-        Assert.Equal(3, result.Failures!.Count());
+        Assert.Equal(3, failures.Count);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public sealed class ReputationPolicyTests
 
     [Fact]
     public void OptionsValidator_Defaults_Succeed() =>
-        Assert.True(new ReputationPolicyOptionsValidator().Validate(null, new ReputationPolicyOptions()).Succeeded);
+        Assert.Empty(new ReputationPolicyOptions().Validate());
 
     [Theory]
     [InlineData(ReputationMoveReason.PoorReputation, "poor_reputation")]

@@ -214,21 +214,20 @@ public sealed class WarmupPlanCatalogTests
         var options = new WarmupOptions { RewarmAfterUnusedDays = 0, DefaultPlan = "default" };
         options.Plans["bad"] = [];
 
-        var result = new WarmupOptionsValidator().Validate(null, options);
+        var failures = WarmupOptionsValidator.Failures(options);
 
-        Assert.True(result.Failed);
-        Assert.Equal(2, result.Failures!.Count());
+        Assert.Equal(2, failures.Count);
     }
 
     [Fact]
     public void Validator_UnknownDefaultPlan_Fails()
     {
-        var result = new WarmupOptionsValidator().Validate(null, new WarmupOptions { DefaultPlan = "nope" });
+        var failures = WarmupOptionsValidator.Failures(new WarmupOptions { DefaultPlan = "nope" });
 
-        Assert.Contains("DefaultPlan", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains(failures, f => f.StartsWith("Warmup:DefaultPlan", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Validator_Defaults_Succeed() =>
-        Assert.True(new WarmupOptionsValidator().Validate(null, new WarmupOptions()).Succeeded);
+        Assert.Empty(WarmupOptionsValidator.Failures(new WarmupOptions()));
 }

@@ -135,7 +135,7 @@ public sealed class ReplicaRoutingRulesTests
         var options = new PenguinMailsInfraOptions { ConnectionString = connectionString };
         options.Replicas.ReadYourWritesTimeout = TimeSpan.FromSeconds(1);
 
-        var result = new PenguinMailsInfraOptionsValidator().Validate(Options.DefaultName, options);
+        var result = new PenguinMailsInfraOptionsValidator(new InfraRegistration()).Validate(Options.DefaultName, options);
 
         Assert.Equal(rejected, result.Failed);
         if (rejected)
@@ -150,9 +150,9 @@ public sealed class ReplicaRoutingRulesTests
         var options = new PenguinMailsInfraOptions { ConnectionString = "Host=db", MigrationLockTimeout = TimeSpan.Zero };
         options.Replicas.ReadYourWritesTimeout = TimeSpan.FromMinutes(1);
 
-        var result = new PenguinMailsInfraOptionsValidator().Validate(Options.DefaultName, options);
+        var result = new PenguinMailsInfraOptionsValidator(new InfraRegistration()).Validate(Options.DefaultName, options);
 
-        Assert.Contains("ReplicaOptions.ReadYourWritesTimeout", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("MigrationLockTimeout", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("PenguinMailsInfra:Replicas:ReadYourWritesTimeout", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("PenguinMailsInfra:MigrationLockTimeout", result.FailureMessage, StringComparison.Ordinal);
     }
 }
