@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -58,7 +57,7 @@ public static class InMemoryStoreBuilderExtensions
             services.TryAddSingleton<ITenantCostReport>(sp => new InMemoryTenantCostReport(sp.GetRequiredService<InMemoryInfraStore>()));
             services.TryAddSingleton<IIpPoolAllocator>(sp => new InMemoryIpPoolAllocator(
                 sp.GetRequiredService<InMemoryInfraStore>(),
-                sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value.IpAllocation,
+                InfraRegistration.Options(sp).IpAllocation,
                 sp.GetService<ILogger<InMemoryIpPoolAllocator>>()));
         });
     }

@@ -93,9 +93,12 @@ internal sealed class InfraRegistration
         return true;
     }
 
-    /// <summary>The package's options as the container has them (configured and validated).</summary>
+    /// <summary>
+    /// The package's options as the container has them (configured and validated). Read through the options monitor,
+    /// the cache the start-up validation reads too, so the application's configure delegates run once.
+    /// </summary>
     public static PenguinMailsInfraOptions Options(IServiceProvider services) =>
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PenguinMailsInfraOptions>>().Value;
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PenguinMailsInfraOptions>>().CurrentValue;
 
     private static string Describe(InfraStore store) => store == InfraStore.Postgres ? "PostgreSQL" : "in-memory";
 }

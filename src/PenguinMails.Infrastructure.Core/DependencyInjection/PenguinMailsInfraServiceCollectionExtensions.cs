@@ -127,7 +127,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
         Pg(ServiceDescriptor.Singleton<ITenantCostReport>(IpPoolPoliciesServiceRegistration.CreatePostgresCostReport));
         Pg(ServiceDescriptor.Singleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value;
+            var options = InfraRegistration.Options(sp);
             return new PostgresMigrator(
                 sp.GetRequiredService<InfraDataSource>().DataSource,
                 new MigratorOptions

@@ -14,7 +14,7 @@ namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 /// naming host, port, database and user but not the password.
 /// </summary>
 internal sealed class SchemaStartupService(
-    IOptions<PenguinMailsInfraOptions> options,
+    IOptionsMonitor<PenguinMailsInfraOptions> options,
     IServiceProvider services
 ) : IHostedService
 {
@@ -22,7 +22,7 @@ internal sealed class SchemaStartupService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var mode = options.Value.StartupMigration;
+        var mode = options.CurrentValue.StartupMigration;
         if (mode == MigrationMode.Off)
         {
             return;

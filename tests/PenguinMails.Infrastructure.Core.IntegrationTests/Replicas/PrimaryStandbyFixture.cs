@@ -53,6 +53,7 @@ internal static class ReplicaHosts
             o.IpAllocation.RequireActiveVps = false;
             configure?.Invoke(o);
         });
+        registration.AddHealthCheck();
         infra?.Invoke(registration);
         services?.Invoke(builder.Services);
         var host = builder.Build();
