@@ -74,7 +74,7 @@ public sealed class TransientClassificationTests
             MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs),
         };
 
-        Assert.Contains(options.Validate(), f => f.Contains("TransientRetryOptions." + setting, StringComparison.Ordinal));
+        Assert.Contains(options.Validate(), f => f.StartsWith("TransientRetry:" + setting + " ", StringComparison.Ordinal));
     }
 
     [Fact]

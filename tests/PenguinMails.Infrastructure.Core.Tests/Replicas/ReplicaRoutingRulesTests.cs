@@ -122,7 +122,7 @@ public sealed class ReplicaRoutingRulesTests
         var failures = new ReplicaOptions { ReadYourWritesTimeout = TimeSpan.FromMilliseconds(milliseconds) }.Validate();
 
         Assert.Equal(valid, failures.Count == 0);
-        Assert.All(failures, f => Assert.Contains("ReplicaOptions.ReadYourWritesTimeout", f, StringComparison.Ordinal));
+        Assert.All(failures, f => Assert.StartsWith("Replicas:ReadYourWritesTimeout ", f, StringComparison.Ordinal));
     }
 
     [Theory]
