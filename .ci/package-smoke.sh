@@ -128,11 +128,9 @@ using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddPenguinMailsInfra(o =>
-{
-    o.UseInMemoryStore();
-    o.FeatureFlags.RefreshInterval = TimeSpan.FromSeconds(5);
-});
+builder.Services.AddPenguinMailsInfra(o => o.FeatureFlags.RefreshInterval = TimeSpan.FromSeconds(5))
+    .UseInMemoryStore()
+    .AddHealthCheck();
 using var host = builder.Build();
 await host.StartAsync();
 
