@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -62,7 +61,7 @@ internal sealed class SchemaStartupService(
         }
         catch (Exception ex)
             when (!cancellationToken.IsCancellationRequested
-                && DescribeConnectionFailure(ex) is { } reason
+                && PostgresMigrator.DescribeConnectionFailure(ex) is { } reason
             )
         {
             // The data source's connection string has no password (unless Persist Security Info); only four parts are used.
@@ -79,37 +78,4 @@ internal sealed class SchemaStartupService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>A one-line reason when the exception means "could not connect or log in", else null (a script error stays as it is).</summary>
-    internal static string? DescribeConnectionFailure(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException pg
-                    when pg.SqlState
-                        is PostgresErrorCodes.InvalidPassword
-                            or PostgresErrorCodes.InvalidAuthorizationSpecification:
-                    return "authentication failed: " + pg.MessageText;
-                case PostgresException pg when pg.SqlState == PostgresErrorCodes.InvalidCatalogName:
-                    return "the database does not exist: " + pg.MessageText;
-                case PostgresException:
-                    return null;
-                case SocketException socket:
-                    return socket.SocketErrorCode switch
-                    {
-                        SocketError.ConnectionRefused =>
-                            "connection refused (is the server running and listening on that port?)",
-                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
-                            "unknown host",
-                        _ => "network error " + socket.SocketErrorCode,
-                    };
-                case TimeoutException when exception is NpgsqlException:
-                    return "timed out while connecting";
-            }
-        }
-
-        return null;
-    }
 }

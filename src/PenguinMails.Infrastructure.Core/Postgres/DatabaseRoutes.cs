@@ -56,7 +56,7 @@ internal static class DatabaseRoutes
     public static bool IsNoPrimary(Exception exception) =>
         exception switch
         {
-            PostgresException pg => pg.SqlState == PostgresErrorTranslator.SqlStates.ReadOnlySqlTransaction,
+            PostgresException pg => pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction,
             NpgsqlException npgsql => IsNoSuitableHost(npgsql),
             _ => false,
         };

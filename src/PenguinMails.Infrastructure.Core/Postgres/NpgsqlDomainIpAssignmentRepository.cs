@@ -55,7 +55,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
 
     /// <inheritdoc />
     public Task<DomainIpAssignment?> GetAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<DomainIpAssignment>> ListAsync(
@@ -105,6 +105,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         try
         {
             var stored = await _db.ExecuteAsync(
+                    Statement.Write,
                     Entity,
                     row.Id,
                     _insert,
@@ -141,6 +142,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         EntityValidation.EnsureValid(assignment);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 assignment.Id,
                 _update,
@@ -176,6 +178,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var now = StoreClock.Now(_time);
         var next = DomainIpAssignmentLifecycle.Apply(current, newStatus, now);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _changeStatus,
@@ -207,6 +210,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
         var now = StoreClock.Now(_time);
         var next = WarmupStateLifecycle.Apply(current, newState, now);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _changeWarmup,
@@ -234,6 +238,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
     /// <inheritdoc />
     public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

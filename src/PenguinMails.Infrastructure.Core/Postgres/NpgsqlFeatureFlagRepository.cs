@@ -53,7 +53,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
 
     /// <inheritdoc />
     public Task<FeatureFlag?> GetAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<FeatureFlag?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
@@ -63,7 +63,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
             return failed;
         }
 
-        return _db.ExecuteAsync(Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
+        return _db.ExecuteAsync(Statement.Read, Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -116,6 +116,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 flag.Id,
                 _insert,
@@ -145,6 +146,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
         EntityValidation.EnsureValid(flag);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 flag.Id,
                 _update,
@@ -184,6 +186,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
     /// <inheritdoc />
     public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
         _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

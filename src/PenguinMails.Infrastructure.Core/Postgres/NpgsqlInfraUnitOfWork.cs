@@ -49,7 +49,7 @@ public sealed class NpgsqlInfraUnitOfWorkFactory(NpgsqlDataSource dataSource, st
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
 
-            var translated = PostgresErrorTranslator.Translate(ex, "unit of work", "begin", cancellationToken);
+            var translated = PostgresErrorTranslator.Translate(ex, "unit of work", "begin", Statement.Write, cancellationToken);
             if (translated is TransientDatabaseException)
             {
                 DatabaseRoutes.RefreshHostStates(_dataSource);
@@ -145,7 +145,7 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
         catch (Exception ex) when (ex is NpgsqlException)
         {
             // The connection broke during COMMIT: the server may have committed before the answer was lost.
-            throw PgExecutor.MarkOutcomeUnknown(PostgresErrorTranslator.Translate(ex, "unit of work", "commit", cancellationToken), ex);
+            throw PgExecutor.MarkOutcomeUnknown(PostgresErrorTranslator.Translate(ex, "unit of work", "commit", Statement.Write, cancellationToken), ex);
         }
         finally
         {

@@ -288,6 +288,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
 
         public Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken) =>
             Executor(unitOfWork).ExecuteAsync(
+                Statement.Write,
                 "IpPool",
                 domainId.ToString(),
                 LockDomainSql,
@@ -304,6 +305,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
         {
             var db = Executor(unitOfWork);
             var rows = await db.ExecuteAsync(
+                    Statement.Read,
                     nameof(SmtpIpAddress),
                     "ip pool",
                     _loadIps,
@@ -313,6 +315,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
                     cancellationToken)
                 .ConfigureAwait(false);
             var holdings = await db.ExecuteAsync(
+                    Statement.Read,
                     nameof(DomainIpAssignment),
                     domainId.ToString(),
                     _loadHoldings,
@@ -344,6 +347,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, DomainIpAssignmentStatus.Active);
             DomainIpAssignmentLifecycle.Definition.EnsureCanTransition(row.Id.ToString(), row.Status, DomainIpAssignmentStatus.Warming);
             var taken = await db.ExecuteAsync(
+                    Statement.Write,
                     nameof(SmtpIpAddress),
                     "ip pool allocation",
                     _take[(int)FiltersOf(request)],
@@ -398,6 +402,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
         {
             var db = Executor(unitOfWork);
             var due = await db.ExecuteAsync(
+                    Statement.Write,
                     nameof(DomainIpAssignment),
                     "due assignments",
                     _due,
@@ -414,6 +419,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             if (ips.Length > 0)
             {
                 await db.ExecuteAsync(
+                        Statement.Write,
                         nameof(SmtpIpAddress),
                         "due assignments' IPs",
                         _lockIps,
@@ -435,6 +441,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             }
 
             await Executor(unitOfWork).ExecuteAsync(
+                    Statement.Write,
                     "IpPool",
                     "rotation domains",
                     LockDomainsSql,
@@ -457,6 +464,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             }
 
             var found = await Executor(unitOfWork).ExecuteAsync(
+                    Statement.Read,
                     nameof(DomainIpAssignment),
                     "domains in force",
                     _inForce,
@@ -492,6 +500,7 @@ public sealed class NpgsqlIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSo
             }
 
             var rows = await Executor(unitOfWork).ExecuteAsync(
+                    Statement.Write,
                     nameof(DomainIpAssignment),
                     "rotation batch",
                     _expire,

@@ -48,7 +48,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<Permission?> GetAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<Permission?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
@@ -58,7 +58,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
             return failed;
         }
 
-        return _db.ExecuteAsync(Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
+        return _db.ExecuteAsync(Statement.Read, Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -109,6 +109,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
         EntityValidation.EnsureValid(permission);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 permission.Id,
                 _insert,
@@ -140,6 +141,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
         EntityValidation.EnsureValid(changed);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _update,
@@ -165,6 +167,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
         _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

@@ -62,7 +62,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
 
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpIpAddress?> GetByAddressAsync(VpsInstanceId vpsInstanceId, string ipAddress, CancellationToken cancellationToken = default)
@@ -73,6 +73,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         }
 
         return _db.ExecuteAsync(
+            Statement.Read,
             Entity,
             ipAddress,
             _selectByAddress,
@@ -130,6 +131,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         SmtpIpAddressRules.EnsureInsertable(ip);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 ip.Id,
                 _insert,
@@ -162,6 +164,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         EntityValidation.EnsureValid(ip);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 ip.Id,
                 _update,
@@ -194,6 +197,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
         var now = StoreClock.Now(_time);
         var next = SmtpIpAddressLifecycle.Apply(current, newStatus, now);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _changeStatus,
@@ -223,6 +227,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     {
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 id,
                 _adjust,
@@ -250,6 +255,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

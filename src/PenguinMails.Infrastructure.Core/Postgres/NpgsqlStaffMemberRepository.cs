@@ -52,7 +52,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
 
     /// <inheritdoc />
     public Task<StaffMember?> GetAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, userId, _selectById, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, userId, _selectById, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<StaffMember>> ListAsync(StaffMemberFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -102,6 +102,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 member.UserId,
                 _insert,
@@ -127,6 +128,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
         EntityValidation.EnsureValid(member);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 member.UserId,
                 _update,
@@ -150,6 +152,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
         _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             userId,
             _delete,
@@ -162,6 +165,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Read,
             Entity,
             userId,
             _permissionNames,

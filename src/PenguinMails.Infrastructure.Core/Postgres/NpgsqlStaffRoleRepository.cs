@@ -62,7 +62,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<StaffRole?> GetAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Int(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<StaffRole?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
             return failed;
         }
 
-        return _db.ExecuteAsync(Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
+        return _db.ExecuteAsync(Statement.Read, Entity, name, _selectByName, name, static (p, n) => p.Text(n), ReadOneAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -117,6 +117,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         EntityValidation.EnsureValid(role);
         var now = StoreClock.Now(_time);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 role.Id,
                 _insert,
@@ -147,6 +148,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
         EntityValidation.EnsureValid(changed);
         var stored = await _db.ReportAsync(_db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _update,
@@ -170,6 +172,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
         _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,
@@ -185,6 +188,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
         EntityValidation.EnsureValid(new StaffRolePermission { RoleId = roleId, PermissionId = permissionId });
         var now = StoreClock.Now(_time);
         return await _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Write,
             GrantEntity,
             GrantKey(roleId, permissionId),
             _grant,
@@ -203,6 +207,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public Task<bool> RevokeAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default) =>
         _db.ReportAsync(_db.ExecuteAsync(
+            Statement.Write,
             GrantEntity,
             GrantKey(roleId, permissionId),
             _revoke,
@@ -219,6 +224,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
     /// <inheritdoc />
     public async Task<IReadOnlyList<Permission>> ListPermissionsAsync(StaffRoleId roleId, CancellationToken cancellationToken = default) =>
         await _db.ExecuteAsync(
+                Statement.Read,
                 GrantEntity,
                 roleId,
                 _permissionsOf,

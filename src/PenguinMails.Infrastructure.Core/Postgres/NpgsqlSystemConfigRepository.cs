@@ -56,7 +56,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
             return failed;
         }
 
-        return _db.ExecuteAsync(Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
+        return _db.ExecuteAsync(Statement.Read, Entity, key, _selectByKey, key, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -105,7 +105,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntityValidation.EnsureValid(entry);
-        var stored = await _db.ExecuteAsync(Entity, entry.Key, _insert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Statement.Write, Entity, entry.Key, _insert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -115,7 +115,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     {
         ArgumentNullException.ThrowIfNull(entry);
         EntityValidation.EnsureValid(entry);
-        var stored = await _db.ExecuteAsync(Entity, entry.Key, _upsert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Statement.Write, Entity, entry.Key, _upsert, (entry, now: StoreClock.Now(_time)), BindInsert, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -127,6 +127,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         EntityValidation.EnsureValid(entry);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 entry.Key,
                 _update,
@@ -160,6 +161,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
         }
 
         return _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             key,
             _delete,

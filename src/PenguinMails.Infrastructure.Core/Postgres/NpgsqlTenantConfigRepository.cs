@@ -56,7 +56,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -89,7 +89,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     {
         ArgumentNullException.ThrowIfNull(config);
         EntityValidation.EnsureValid(config);
-        var stored = await _db.ExecuteAsync(Entity, config.TenantId, _insert, (config, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Statement.Write, Entity, config.TenantId, _insert, (config, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -100,6 +100,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         ArgumentNullException.ThrowIfNull(config);
         EntityValidation.EnsureValid(config);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 config.TenantId,
                 _update,
@@ -120,6 +121,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             tenantId,
             _delete,

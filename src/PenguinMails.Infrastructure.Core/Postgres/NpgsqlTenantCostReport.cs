@@ -72,6 +72,7 @@ public sealed class NpgsqlTenantCostReport : ITenantCostReport
     {
         var instant = StoreClock.Truncate(at ?? _time.GetUtcNow());
         return _db.ExecuteAsync(
+            Statement.Read,
             Entity,
             "monthly costs",
             _sql,

@@ -51,7 +51,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
 
     /// <inheritdoc />
     public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
@@ -84,7 +84,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     {
         ArgumentNullException.ThrowIfNull(policies);
         EntityValidation.EnsureValid(policies);
-        var stored = await _db.ExecuteAsync(Entity, policies.TenantId, _insert, (policies, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
+        var stored = await _db.ExecuteAsync(Statement.Write, Entity, policies.TenantId, _insert, (policies, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
             .ConfigureAwait(false);
         return stored!;
     }
@@ -95,6 +95,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         ArgumentNullException.ThrowIfNull(policies);
         EntityValidation.EnsureValid(policies);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 policies.TenantId,
                 _update,
@@ -115,6 +116,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             tenantId,
             _delete,

@@ -45,11 +45,11 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
 
     /// <inheritdoc />
     public Task<UserPreferences?> GetAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, userId, _selectByUser, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, userId, _selectByUser, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<UserPreferences> AddAsync(UserPreferences preferences, CancellationToken cancellationToken = default)
@@ -58,6 +58,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         EntityValidation.EnsureValid(preferences);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 preferences.Id,
                 _insert,
@@ -90,6 +91,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         EntityValidation.EnsureValid(preferences);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 preferences.Id,
                 _update,
@@ -132,6 +134,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

@@ -54,7 +54,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
 
     /// <inheritdoc />
     public Task<VpsInstance?> GetAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+        _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task<VpsInstance?> GetByHostwindsInstanceIdAsync(string hostwindsInstanceId, CancellationToken cancellationToken = default)
@@ -64,7 +64,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
             return failed;
         }
 
-        return _db.ExecuteAsync(Entity, hostwindsInstanceId, _selectByHostwinds, hostwindsInstanceId, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
+        return _db.ExecuteAsync(Statement.Read, Entity, hostwindsInstanceId, _selectByHostwinds, hostwindsInstanceId, static (p, k) => p.Text(k), ReadOneAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -117,6 +117,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         VpsInstanceRules.EnsureInsertable(vps);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 vps.Id,
                 _insert,
@@ -151,6 +152,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         EntityValidation.EnsureValid(vps);
         var now = StoreClock.Now(_time);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 vps.Id,
                 _update,
@@ -191,6 +193,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
         var next = VpsInstanceLifecycle.Apply(current, newStatus, now, StoreClock.Truncate(decommissionAt));
         var fromSnapshot = VpsInstanceRules.SideRuleReadsSnapshot(newStatus, decommissionAt);
         var stored = await _db.ExecuteAsync(
+                Statement.Write,
                 Entity,
                 current.Id,
                 _changeStatus,
@@ -220,6 +223,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
     /// <inheritdoc />
     public Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(
+            Statement.Delete,
             Entity,
             id,
             _delete,

@@ -85,21 +85,16 @@ internal sealed class PgExecutor
     public bool InTransaction => _transaction is not null;
 
     /// <summary>
-    /// Whether <paramref name="sql"/> only reads. Every statement of the repositories is a plain SELECT (a read) or an
-    /// INSERT, UPDATE, DELETE or COPY (a write); none calls a function that writes.
-    /// </summary>
-    internal static bool IsReadOnly(string sql) => sql.StartsWith("SELECT ", StringComparison.Ordinal);
-
-    /// <summary>
-    /// Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds, and reads with <paramref name="read"/>.
-    /// Outside a unit of work, and when transient retry is on for the data source, a transient failure is retried when
-    /// repeating is safe (see <see cref="TransientRetry"/>).
+    /// Runs <paramref name="sql"/>, which does what <paramref name="statement"/> declares, with the parameters
+    /// <paramref name="bind"/> adds, and reads with <paramref name="read"/>. Outside a unit of work, and when transient
+    /// retry is on, a transient failure is retried when repeating is safe for the declared kind (see <see cref="TransientRetry"/>).
     /// </summary>
     /// <remarks>
     /// <paramref name="id"/> names the row in error messages; it is formatted (its own <c>ToString()</c>, a typed id's
     /// text) only when an error is translated, so a successful call never formats it.
     /// </remarks>
     public Task<TResult> ExecuteAsync<TKey, TState, TResult>(
+        Statement statement,
         string entity,
         TKey id,
         string sql,
@@ -107,7 +102,7 @@ internal sealed class PgExecutor
         Action<NpgsqlParameterCollection, TState> bind,
         Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken
-    ) => Execute(entity, id, sql, state, bind, read, staleRead: false, cancellationToken);
+    ) => Execute(statement, entity, id, sql, state, bind, read, staleRead: false, cancellationToken);
 
     /// <summary>
     /// Runs a read the caller declares safe to be stale (a list or a count), like <see cref="ExecuteAsync"/>: on a
@@ -122,9 +117,10 @@ internal sealed class PgExecutor
         Action<NpgsqlParameterCollection, TState> bind,
         Func<NpgsqlDataReader, TState, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken
-    ) => Execute(entity, id, sql, state, bind, read, staleRead: true, cancellationToken);
+    ) => Execute(Statement.Read, entity, id, sql, state, bind, read, staleRead: true, cancellationToken);
 
     private Task<TResult> Execute<TKey, TState, TResult>(
+        Statement statement,
         string entity,
         TKey id,
         string sql,
@@ -135,8 +131,8 @@ internal sealed class PgExecutor
         CancellationToken cancellationToken
     ) =>
         _retry is null
-            ? ExecuteOnceAsync(entity, id, sql, state, bind, read, staleRead, cancellationToken)
-            : _retry.ExecuteAsync(entity, sql, ct => ExecuteOnceAsync(entity, id, sql, state, bind, read, staleRead, ct), cancellationToken);
+            ? ExecuteOnceAsync(statement, entity, id, sql, state, bind, read, staleRead, cancellationToken)
+            : _retry.ExecuteAsync(entity, statement, ct => ExecuteOnceAsync(statement, entity, id, sql, state, bind, read, staleRead, ct), cancellationToken);
 
     /// <summary>Opens the connection of a call outside a unit of work: the standby route when declared and in scope, else the primary.</summary>
     private ValueTask<NpgsqlConnection> OpenAsync(bool staleRead, CancellationToken cancellationToken) =>
@@ -145,6 +141,7 @@ internal sealed class PgExecutor
             : _dataSource!.OpenConnectionAsync(cancellationToken);
 
     private async Task<TResult> ExecuteOnceAsync<TKey, TState, TResult>(
+        Statement statement,
         string entity,
         TKey id,
         string sql,
@@ -193,9 +190,9 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", cancellationToken));
+            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", statement, cancellationToken));
             RefreshHostStatesAfter(translated);
-            if (sent && _transaction is null && !IsReadOnly(sql))
+            if (sent && _transaction is null && statement != Statement.Read)
             {
                 translated = MarkOutcomeUnknown(translated, ex);
             }
@@ -300,7 +297,7 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", cancellationToken));
+            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", Statement.Write, cancellationToken));
             RefreshHostStatesAfter(translated);
             if (committing)
             {
@@ -354,7 +351,7 @@ internal sealed class PgExecutor
     internal static Exception MarkOutcomeUnknown(Exception translated, Exception driverException) =>
         translated is TransientDatabaseException { CommitOutcomeUnknown: false } transient
         && (driverException is not PostgresException pg
-            || pg.SqlState is PostgresErrorTranslator.SqlStates.AdminShutdown or PostgresErrorTranslator.SqlStates.CrashShutdown)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown)
             ? new TransientDatabaseException(transient.Operation, driverException, commitOutcomeUnknown: true)
             : translated;
 }

@@ -9,30 +9,12 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// </summary>
 internal static class PostgresErrorTranslator
 {
-    /// <summary>Named SQLSTATE codes the package handles.</summary>
-    internal static class SqlStates
-    {
-        public const string UniqueViolation = "23505";
-        public const string ForeignKeyViolation = "23503";
-        public const string CheckViolation = "23514";
-        public const string NotNullViolation = "23502";
-        public const string StringDataRightTruncation = "22001";
-        public const string NumericValueOutOfRange = "22003";
-        public const string InvalidTextRepresentation = "22P02";
-        public const string CharacterNotInRepertoire = "22021";
-        public const string UntranslatableCharacter = "22P05";
-        public const string SerializationFailure = "40001";
-        public const string DeadlockDetected = "40P01";
-        public const string LockNotAvailable = "55P03";
-        public const string QueryCanceled = "57014";
-        public const string AdminShutdown = "57P01";
-        public const string CrashShutdown = "57P02";
-        public const string CannotConnectNow = "57P03";
-        public const string InFailedTransaction = "25P02";
-        public const string ReadOnlySqlTransaction = "25006";
-    }
-
-    public static Exception Translate(Exception exception, string entity, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The package's exception for <paramref name="exception"/>, by SQLSTATE and the driver's exception types only (never
+    /// by message text, which depends on the server's <c>lc_messages</c>); <paramref name="statement"/> is what the
+    /// failing statement does, as its caller declared it.
+    /// </summary>
+    public static Exception Translate(Exception exception, string entity, string id, Statement statement, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
@@ -45,49 +27,55 @@ internal static class PostgresErrorTranslator
             var constraint = pg.ConstraintName;
             switch (pg.SqlState)
             {
-                case SqlStates.UniqueViolation:
+                case PostgresErrorCodes.UniqueViolation:
                     return new DuplicateEntityException(entity, ColumnsOf(table, constraint, "key") ?? constraint ?? "key", pg);
-                case SqlStates.ForeignKeyViolation:
+                case PostgresErrorCodes.ForeignKeyViolation:
                     var field = ColumnsOf(table, constraint, "fkey") ?? constraint ?? "reference";
-                    // A delete (or key change) blocked by a referencing row: PostgreSQL's primary message starts
-                    // "update or delete on table" and TableName is the referencing table. (The "still referenced"
-                    // wording is only in DETAIL, which Npgsql hides unless Include Error Detail is set.)
-                    return pg.MessageText.StartsWith("update or delete on table", StringComparison.Ordinal)
+                    // A delete blocked by a referencing row (TableName is then the referencing table), or an insert or
+                    // update whose reference is absent: told apart by what the statement was declared to do. The
+                    // package's updates never change a key that other rows refer to.
+                    return statement == Statement.Delete
                         ? new EntityInUseException(entity, id, table ?? "another table", pg)
                         : new ReferencedEntityMissingException(entity, field, ReferencedTable(field), null, pg);
-                case SqlStates.CheckViolation:
+                case PostgresErrorCodes.CheckViolation:
                     var column = ColumnsOf(table, constraint, "check") ?? constraint ?? "check";
                     return new EntityValidationException(
                         entity,
                         [new FieldError(column, "check", $"{column} breaks the database constraint '{constraint}'.")],
                         pg
                     );
-                case SqlStates.NotNullViolation:
+                case PostgresErrorCodes.NotNullViolation:
                     var nn = pg.ColumnName ?? "column";
                     return new EntityValidationException(entity, [new FieldError(nn, "required", $"{nn} is required.")], pg);
-                case SqlStates.StringDataRightTruncation:
-                case SqlStates.NumericValueOutOfRange:
-                case SqlStates.InvalidTextRepresentation:
-                case SqlStates.CharacterNotInRepertoire:
-                case SqlStates.UntranslatableCharacter:
+                case PostgresErrorCodes.StringDataRightTruncation:
+                case PostgresErrorCodes.NumericValueOutOfRange:
+                case PostgresErrorCodes.InvalidTextRepresentation:
+                case PostgresErrorCodes.CharacterNotInRepertoire:
+                case PostgresErrorCodes.UntranslatableCharacter:
                     return new EntityValidationException(
                         entity,
                         [new FieldError(pg.ColumnName ?? "value", "database_type", $"A value does not fit its column ({pg.SqlState}).")],
                         pg
                     );
-                case SqlStates.SerializationFailure:
-                case SqlStates.DeadlockDetected:
-                case SqlStates.LockNotAvailable:
+                case PostgresErrorCodes.SerializationFailure:
+                case PostgresErrorCodes.DeadlockDetected:
+                case PostgresErrorCodes.LockNotAvailable:
                     return new ConcurrencyConflictException(entity, id, $"the database reported {pg.SqlState}; retry the whole operation", isTransient: true, pg);
-                case SqlStates.InFailedTransaction:
+                case PostgresErrorCodes.InFailedSqlTransaction:
                     return new UnitOfWorkAbortedException(UnitOfWorkReasons.EarlierFailure, pg);
-                case SqlStates.QueryCanceled:
+                case PostgresErrorCodes.QueryCanceled:
                     return new TransientDatabaseException($"{entity} operation (statement timeout)", pg);
-                case SqlStates.AdminShutdown:
-                case SqlStates.CrashShutdown:
-                case SqlStates.CannotConnectNow:
+                case PostgresErrorCodes.AdminShutdown:
+                case PostgresErrorCodes.CrashShutdown:
+                case PostgresErrorCodes.CannotConnectNow:
                     return new TransientDatabaseException($"{entity} operation", pg);
-                case SqlStates.ReadOnlySqlTransaction:
+                case PostgresErrorCodes.InvalidPassword:
+                    return new DatabaseConnectionException($"{entity} operation", pg.SqlState, "the server rejected the password of the user", pg);
+                case PostgresErrorCodes.InvalidAuthorizationSpecification:
+                    return new DatabaseConnectionException($"{entity} operation", pg.SqlState, "the server rejected the login (unknown user, or no pg_hba.conf entry allows it)", pg);
+                case PostgresErrorCodes.InvalidCatalogName:
+                    return new DatabaseConnectionException($"{entity} operation", pg.SqlState, "the database does not exist", pg);
+                case PostgresErrorCodes.ReadOnlySqlTransaction:
                     // The server is a standby, or a primary demoted by a failover: the statement was rejected before it
                     // changed anything, and the write route finds the new primary once the failover is over.
                     return new TransientDatabaseException($"{entity} operation (the server is read-only: a standby or a demoted primary)", pg);
@@ -107,8 +95,10 @@ internal static class PostgresErrorTranslator
             return new TransientDatabaseException($"{entity} operation", npgsql);
         }
 
-        if (exception is InvalidOperationException ioe && ioe.Source == "Npgsql" && ioe.Message.Contains("connection", StringComparison.OrdinalIgnoreCase))
+        if (exception is InvalidOperationException { Source: "Npgsql" } ioe)
         {
+            // The driver's "connection is not open / broken" family: the connection the statement was to run on died
+            // under it. (The statements of the package never misuse a connection, the other source of these.)
             return new TransientDatabaseException($"{entity} operation", ioe);
         }
 

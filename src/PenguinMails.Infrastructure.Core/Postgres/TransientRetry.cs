@@ -13,7 +13,8 @@ namespace PenguinMails.Infrastructure.Core.Postgres;
 /// constructs itself does not retry.
 /// </summary>
 /// <remarks>
-/// Retried: a <see cref="TransientDatabaseException"/> from a read (a SELECT, which changes nothing), and from a write
+/// Retried: a <see cref="TransientDatabaseException"/> from a statement declared a read (<see cref="Statement.Read"/>:
+/// it changes nothing and takes no lock), and from a write
 /// whose <see cref="TransientDatabaseException.CommitOutcomeUnknown"/> is false (the connection could not be opened, or
 /// the server answered with an error that aborted the statement: nothing was written, so repeating it is the first
 /// attempt again, even for a compare-and-set or an insert). Never retried: a write whose outcome is unknown (a repeated
@@ -65,13 +66,13 @@ internal sealed partial class TransientRetry
     private static readonly ResiliencePropertyKey<bool> ReadOnlyKey = new("penguinmails.read-only");
     private static readonly ResiliencePropertyKey<string> EntityKey = new("penguinmails.entity");
 
-    /// <summary>Runs <paramref name="attempt"/>, repeating it after a transient failure when that is safe for <paramref name="sql"/>.</summary>
-    public async Task<TResult> ExecuteAsync<TResult>(string entity, string sql, Func<CancellationToken, Task<TResult>> attempt, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="attempt"/>, repeating it after a transient failure when that is safe for the declared <paramref name="statement"/>.</summary>
+    public async Task<TResult> ExecuteAsync<TResult>(string entity, Statement statement, Func<CancellationToken, Task<TResult>> attempt, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            context.Properties.Set(ReadOnlyKey, PgExecutor.IsReadOnly(sql));
+            context.Properties.Set(ReadOnlyKey, statement == Statement.Read);
             context.Properties.Set(EntityKey, entity);
             return await _pipeline.ExecuteAsync(
                     static async (ctx, state) => await state(ctx.CancellationToken).ConfigureAwait(false),

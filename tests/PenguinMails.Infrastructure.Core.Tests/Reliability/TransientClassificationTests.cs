@@ -5,16 +5,59 @@ using PenguinMails.Infrastructure.Core.Reliability;
 
 namespace PenguinMails.Infrastructure.Core.Tests.Reliability;
 
-/// <summary>Which failures leave a write's outcome unknown, which statements count as reads, and the retry options' rules.</summary>
+/// <summary>How server errors translate (by SQLSTATE and declared statement kind), which failures leave a write's outcome unknown, and the retry options' rules.</summary>
 public sealed class TransientClassificationTests
 {
+    /// <summary>Text no server sends in any language: a translation that read it would fail these cases.</summary>
+    private const string Nonsense = "update or delete on table x violates foreign key constraint (gibberish: zzz)";
+
+    private static PostgresException Server(string sqlState, string? table = null, string? constraint = null, string? column = null) =>
+        new(Nonsense, "FEHLER", "ERROR", sqlState, tableName: table, constraintName: constraint, columnName: column);
+
+    public static TheoryData<string, string, Type> BySqlState() =>
+        new()
+        {
+            { PostgresErrorCodes.UniqueViolation, nameof(Statement.Write), typeof(DuplicateEntityException) },
+            { PostgresErrorCodes.ForeignKeyViolation, nameof(Statement.Write), typeof(ReferencedEntityMissingException) },
+            { PostgresErrorCodes.ForeignKeyViolation, nameof(Statement.Delete), typeof(EntityInUseException) },
+            { PostgresErrorCodes.CheckViolation, nameof(Statement.Write), typeof(EntityValidationException) },
+            { PostgresErrorCodes.NotNullViolation, nameof(Statement.Write), typeof(EntityValidationException) },
+            { PostgresErrorCodes.StringDataRightTruncation, nameof(Statement.Write), typeof(EntityValidationException) },
+            { PostgresErrorCodes.SerializationFailure, nameof(Statement.Read), typeof(ConcurrencyConflictException) },
+            { PostgresErrorCodes.DeadlockDetected, nameof(Statement.Write), typeof(ConcurrencyConflictException) },
+            { PostgresErrorCodes.LockNotAvailable, nameof(Statement.Write), typeof(ConcurrencyConflictException) },
+            { PostgresErrorCodes.InFailedSqlTransaction, nameof(Statement.Write), typeof(UnitOfWorkAbortedException) },
+            { PostgresErrorCodes.QueryCanceled, nameof(Statement.Read), typeof(TransientDatabaseException) },
+            { PostgresErrorCodes.AdminShutdown, nameof(Statement.Read), typeof(TransientDatabaseException) },
+            { PostgresErrorCodes.ReadOnlySqlTransaction, nameof(Statement.Write), typeof(TransientDatabaseException) },
+            { PostgresErrorCodes.InvalidPassword, nameof(Statement.Read), typeof(DatabaseConnectionException) },
+            { PostgresErrorCodes.InvalidAuthorizationSpecification, nameof(Statement.Write), typeof(DatabaseConnectionException) },
+            { PostgresErrorCodes.InvalidCatalogName, nameof(Statement.Read), typeof(DatabaseConnectionException) },
+        };
+
     [Theory]
-    [InlineData("SELECT id FROM public.vps_instances WHERE id = $1", true)]
-    [InlineData("INSERT INTO public.vps_instances (id) VALUES ($1)", false)]
-    [InlineData("UPDATE public.vps_instances SET status = $2 WHERE id = $1", false)]
-    [InlineData("DELETE FROM public.vps_instances WHERE id = $1", false)]
-    [InlineData("COPY public.smtp_ip_addresses (id) FROM STDIN (FORMAT BINARY)", false)]
-    public void IsReadOnly_Statement_OnlyPlainSelectIsARead(string sql, bool expected) => Assert.Equal(expected, PgExecutor.IsReadOnly(sql));
+    [MemberData(nameof(BySqlState))]
+    public void Translate_BySqlStateAndDeclaredStatement_WhateverTheMessageSays(string sqlState, string statement, Type expected)
+    {
+        var driver = Server(sqlState, "staff_role_permissions", "staff_role_permissions_permission_id_fkey", "name");
+
+        var translated = PostgresErrorTranslator.Translate(driver, "Permission", "7", Enum.Parse<Statement>(statement), CancellationToken.None);
+
+        Assert.IsType(expected, translated);
+        Assert.Same(driver, translated.InnerException);
+    }
+
+    [Fact]
+    public void Translate_AuthenticationFailure_NamesTheSqlStateNotTheMessage()
+    {
+        var translated = Assert.IsType<DatabaseConnectionException>(
+            PostgresErrorTranslator.Translate(Server(PostgresErrorCodes.InvalidPassword), "VpsInstance", "x", Statement.Read, CancellationToken.None));
+
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, translated.SqlState);
+        Assert.Contains("28P01", translated.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gibberish", translated.Message, StringComparison.Ordinal);
+        Assert.False(translated.IsTransient);
+    }
 
     [Fact]
     public void MarkOutcomeUnknown_IoFailure_MarksTheTransientError()

@@ -16,7 +16,7 @@ public sealed class ReplicaRoutingRulesTests
     {
         var driver = new NpgsqlException(message, new AggregateException(new NpgsqlException("refused")));
 
-        var translated = Assert.IsType<TransientDatabaseException>(PostgresErrorTranslator.Translate(driver, "VpsInstance", "x", CancellationToken.None));
+        var translated = Assert.IsType<TransientDatabaseException>(PostgresErrorTranslator.Translate(driver, "VpsInstance", "x", Statement.Write, CancellationToken.None));
 
         Assert.False(translated.CommitOutcomeUnknown);
         Assert.Same(driver, translated.InnerException);
@@ -28,7 +28,7 @@ public sealed class ReplicaRoutingRulesTests
     {
         var driver = new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006");
 
-        var translated = Assert.IsType<TransientDatabaseException>(PostgresErrorTranslator.Translate(driver, "VpsInstance", "x", CancellationToken.None));
+        var translated = Assert.IsType<TransientDatabaseException>(PostgresErrorTranslator.Translate(driver, "VpsInstance", "x", Statement.Write, CancellationToken.None));
         var marked = Assert.IsType<TransientDatabaseException>(PgExecutor.MarkOutcomeUnknown(translated, driver));
 
         Assert.False(marked.CommitOutcomeUnknown); // the server rejected the statement: nothing was written

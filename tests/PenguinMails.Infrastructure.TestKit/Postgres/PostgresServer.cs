@@ -138,7 +138,9 @@ public static partial class PostgresServer
                 $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
             try
             {
-                Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"], runuser, s_processTimeout);
+                // LANGUAGE=de lets a session ask for German server messages (SET lc_messages = 'C.UTF-8'), which the test
+                // that no translation depends on message text uses; with the cluster's lc_messages = C they stay English.
+                Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"], runuser, s_processTimeout, ServerEnvironment);
             }
             catch (InvalidOperationException ex)
             {
@@ -265,7 +267,10 @@ public static partial class PostgresServer
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static string Run(string file, IReadOnlyList<string> args, string? runAsPostgresWith, TimeSpan timeout)
+    /// <summary>The environment the server is started with (see the start above).</summary>
+    private static readonly KeyValuePair<string, string>[] ServerEnvironment = [new("LANGUAGE", "de")];
+
+    internal static string Run(string file, IReadOnlyList<string> args, string? runAsPostgresWith, TimeSpan timeout, IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var psi = new ProcessStartInfo
         {
@@ -275,6 +280,11 @@ public static partial class PostgresServer
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment ?? [])
+        {
+            psi.Environment[name] = value;
+        }
+
         if (runAsPostgresWith is not null)
         {
             foreach (var a in new[] { "-u", "postgres", "--", file })

@@ -33,7 +33,7 @@ namespace PenguinMails.Infrastructure.Core.Postgres.Schema;
 [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "The only text spliced into SQL is the schema name, validated against ^[a-z_][a-z0-9_]{0,62}$ and the reserved keywords; values are parameters.")]
 public sealed class PostgresMigrator
 {
-    private const string LockNotAvailable = "55P03";
+    private const string LockNotAvailable = PostgresErrorCodes.LockNotAvailable;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
@@ -246,12 +246,63 @@ public sealed class PostgresMigrator
         }
     }
 
+    /// <summary>
+    /// Opens a connection; a failure to connect or to log in is a <see cref="MigrationException"/>
+    /// (<see cref="MigrationFailure.ConnectionFailed"/>) naming host, port, database and user, never the password.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DescribeConnectionFailure(ex) is { } reason)
+        {
+            // The data source's connection string has no password (unless Persist Security Info); only four parts are used.
+            var target = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            throw new MigrationException(
+                MigrationFailure.ConnectionFailed,
+                _schema,
+                $"Schema '{_schema}': could not connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}'): {reason}.",
+                null,
+                ex);
+        }
+    }
+
+    /// <summary>A one-line reason when the exception means "could not connect or log in" (by SQLSTATE and exception type), else null.</summary>
+    internal static string? DescribeConnectionFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification:
+                    return $"authentication failed (SQLSTATE {pg.SqlState})";
+                case PostgresException pg when pg.SqlState == PostgresErrorCodes.InvalidCatalogName:
+                    return $"the database does not exist (SQLSTATE {pg.SqlState})";
+                case PostgresException:
+                    return null;
+                case System.Net.Sockets.SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        System.Net.Sockets.SocketError.ConnectionRefused => "connection refused (is the server running and listening on that port?)",
+                        System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain => "unknown host",
+                        _ => "network error " + socket.SocketErrorCode,
+                    };
+                case TimeoutException when exception is NpgsqlException:
+                    return "timed out while connecting";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads the history and compares it with the package's migrations. Changes nothing and takes no lock.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>Applied, pending, drifted and unknown versions.</returns>
     public async Task<SchemaStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var history = await HistoryTableExistsAsync(connection, null, cancellationToken).ConfigureAwait(false)
@@ -312,7 +363,7 @@ public sealed class PostgresMigrator
     /// <exception cref="MigrationException">An applied version is unknown to this package, or the lock timed out.</exception>
     public async Task<CatalogVerification> VerifyCatalogAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
@@ -449,7 +500,7 @@ public sealed class PostgresMigrator
     /// </summary>
     private async Task<NpgsqlConnection> OpenLockedAsync(CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // lock_timeout is an int of milliseconds; 0 disables it (wait forever).
