@@ -46,6 +46,7 @@ internal static class StaffAndConfigServiceRegistration
                 infra?.Schema ?? "public",
                 sp.GetRequiredService<CachedPermissionChecker>(),
                 options,
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<PermissionChangeListener>>()
             );
         }));

@@ -20,6 +20,7 @@ internal sealed class PermissionChangeListener : BackgroundService
     private readonly NpgsqlDataSource? _dataSource;
     private readonly CachedPermissionChecker _checker;
     private readonly TimeSpan _reconnectDelay;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HashSet<string> _payloads;
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,9 +30,11 @@ internal sealed class PermissionChangeListener : BackgroundService
         string schema,
         CachedPermissionChecker checker,
         PermissionCacheOptions options,
+        TimeProvider timeProvider,
         ILogger<PermissionChangeListener>? logger = null
     )
     {
+        _time = timeProvider;
         _dataSource = dataSource;
         _checker = checker;
         _reconnectDelay = options.ListenReconnectDelay;
@@ -71,7 +74,7 @@ internal sealed class PermissionChangeListener : BackgroundService
                 DatabaseRoutes.RefreshHostStates(_dataSource);
                 try
                 {
-                    await Task.Delay(_reconnectDelay, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(_reconnectDelay, _time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

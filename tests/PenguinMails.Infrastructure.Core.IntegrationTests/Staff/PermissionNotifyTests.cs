@@ -81,7 +81,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             optionsB,
             clock
         );
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB);
+        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, TimeProvider.System);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
@@ -117,7 +117,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             clock
         );
         var log = new CapturingLogger<PermissionChangeListener>();
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, log);
+        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, TimeProvider.System, log);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
