@@ -57,7 +57,7 @@ public interface IContractStore : IAsyncDisposable
     IStaffMemberRepository StaffMembers { get; }
 
     /// <summary>The system configuration repository under test.</summary>
-    ISystemConfigRepository SystemConfig { get; }
+    ISystemConfigRepository SystemConfigs { get; }
 
     /// <summary>The feature flag repository under test.</summary>
     IFeatureFlagRepository FeatureFlags { get; }

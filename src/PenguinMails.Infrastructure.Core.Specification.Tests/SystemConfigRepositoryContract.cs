@@ -15,7 +15,7 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
 
     protected IContractStore Store => _store ?? throw new InvalidOperationException("not initialized");
 
-    private ISystemConfigRepository Repo => Store.SystemConfig;
+    private ISystemConfigRepository Repo => Store.SystemConfigs;
 
     protected abstract Task<IContractStore> CreateStoreAsync();
 
@@ -326,7 +326,7 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         Assert.Equal(32, results.Select(r => r.Updated).Distinct().Count());
         var last = results.MaxBy(r => r.Updated)!;
         Assert.Equal(last, await Repo.GetAsync(key));
-        Assert.Equal(1, await Repo.CountAsync(category));
+        Assert.Equal(1, await Repo.CountAsync(new SystemConfigFilter(category)));
     }
 
     [Fact]
@@ -372,12 +372,12 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
 
         await Repo.AddAsync(NewEntry());
 
-        var page = await Repo.ListAsync(category);
+        var page = await Repo.ListAsync(new SystemConfigFilter(category));
 
         Assert.Equal(suffixes.Select(s => prefix + s).Order(StringComparer.Ordinal), page.Items.Select(e => e.Key));
         Assert.Null(page.ContinuationToken);
-        Assert.Equal(7, await Repo.CountAsync(category));
-        Assert.Equal(0, await Repo.CountAsync(UniqueCategory()));
+        Assert.Equal(7, await Repo.CountAsync(new SystemConfigFilter(category)));
+        Assert.Equal(0, await Repo.CountAsync(new SystemConfigFilter(UniqueCategory())));
         Assert.True(await Repo.CountAsync() >= 8);
     }
 
@@ -392,13 +392,13 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         }
 
         var seen = new List<string>();
-        var page = await Repo.ListAsync(category, new PageRequest(3));
+        var page = await Repo.ListAsync(new SystemConfigFilter(category), new PageRequest(3));
         seen.AddRange(page.Items.Select(e => e.Key));
         var late = (await Repo.AddAsync(NewEntry("z." + category, category: category))).Key;
         var early = (await Repo.AddAsync(NewEntry("a." + category, category: category))).Key;
         while (page.ContinuationToken is not null)
         {
-            page = await Repo.ListAsync(category, new PageRequest(3, page.ContinuationToken));
+            page = await Repo.ListAsync(new SystemConfigFilter(category), new PageRequest(3, page.ContinuationToken));
             Assert.True(page.Items.Count <= 3);
             seen.AddRange(page.Items.Select(e => e.Key));
         }
@@ -434,19 +434,19 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         SystemConfigEntry entry;
         await using (var uow = await Store.UnitOfWork.BeginAsync())
         {
-            entry = await uow.SystemConfig.AddAsync(NewEntry());
-            entry = await uow.SystemConfig.UpdateAsync(entry with { Value = Json("[\"x\"]"), UpdatedBy = user });
+            entry = await uow.SystemConfigs.AddAsync(NewEntry());
+            entry = await uow.SystemConfigs.UpdateAsync(entry with { Value = Json("[\"x\"]"), UpdatedBy = user });
             await uow.FeatureFlags.AddAsync(new global::PenguinMails.Infrastructure.Core.FeatureFlags.FeatureFlag { Key = "uow-" + entry.Key.Replace('.', '-'), UpdatedBy = user });
             await uow.UserPreferences.AddAsync(Core.Preferences.UserPreferences.Default(user));
             await uow.TenantConfigs.AddAsync(Core.Tenants.TenantConfig.Default(tenant));
             await uow.TenantPolicies.AddAsync(Core.Tenants.TenantPolicies.Default(tenant));
-            Assert.Equal(entry, await uow.SystemConfig.GetAsync(entry.Key));
+            Assert.Equal(entry, await uow.SystemConfigs.GetAsync(entry.Key));
             await uow.CommitAsync();
         }
 
         Assert.Equal(entry, await Repo.GetAsync(entry.Key));
         Assert.NotNull(await Store.FeatureFlags.GetByKeyAsync("uow-" + entry.Key.Replace('.', '-')));
-        Assert.NotNull(await Store.UserPreferences.GetByUserAsync(user));
+        Assert.NotNull(await Store.UserPreferences.GetByUserIdAsync(user));
         Assert.NotNull(await Store.TenantConfigs.GetAsync(tenant));
         Assert.NotNull(await Store.TenantPolicies.GetAsync(tenant));
     }
@@ -459,21 +459,21 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         SystemConfigEntry added;
         await using (var uow = await Store.UnitOfWork.BeginAsync())
         {
-            added = await uow.SystemConfig.AddAsync(NewEntry());
-            await uow.SystemConfig.UpsertAsync(existing with { Value = Json("\"changed\"") });
+            added = await uow.SystemConfigs.AddAsync(NewEntry());
+            await uow.SystemConfigs.UpsertAsync(existing with { Value = Json("\"changed\"") });
             await uow.UserPreferences.AddAsync(Core.Preferences.UserPreferences.Default(user));
             await uow.RollbackAsync();
         }
 
         await using (var uow = await Store.UnitOfWork.BeginAsync())
         {
-            await uow.SystemConfig.DeleteAsync(existing.Key);
+            await uow.SystemConfigs.DeleteAsync(existing.Key);
             // disposed without commit
         }
 
         Assert.Null(await Repo.GetAsync(added.Key));
         Assert.Equal(existing, await Repo.GetAsync(existing.Key));
-        Assert.Null(await Store.UserPreferences.GetByUserAsync(user));
+        Assert.Null(await Store.UserPreferences.GetByUserIdAsync(user));
     }
 
     [Fact]
@@ -483,9 +483,9 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         var first = NewEntry();
         await using (var uow = await Store.UnitOfWork.BeginAsync())
         {
-            await uow.SystemConfig.AddAsync(first);
-            await Assert.ThrowsAsync<DuplicateEntityException>(() => uow.SystemConfig.AddAsync(NewEntry(existing.Key)));
-            await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => uow.SystemConfig.GetAsync(first.Key));
+            await uow.SystemConfigs.AddAsync(first);
+            await Assert.ThrowsAsync<DuplicateEntityException>(() => uow.SystemConfigs.AddAsync(NewEntry(existing.Key)));
+            await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => uow.SystemConfigs.GetAsync(first.Key));
             await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => uow.CommitAsync());
         }
 
@@ -500,9 +500,9 @@ public abstract class SystemConfigRepositoryContract : IAsyncLifetime
         var added = NewEntry();
         await using (var uow = await Store.UnitOfWork.BeginAsync())
         {
-            await Assert.ThrowsAsync<EntityValidationException>(() => uow.SystemConfig.AddAsync(NewEntry() with { Key = "NOPE" }));
-            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => uow.SystemConfig.UpdateAsync(entry));
-            await uow.SystemConfig.AddAsync(added);
+            await Assert.ThrowsAsync<EntityValidationException>(() => uow.SystemConfigs.AddAsync(NewEntry() with { Key = "NOPE" }));
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => uow.SystemConfigs.UpdateAsync(entry));
+            await uow.SystemConfigs.AddAsync(added);
             await uow.CommitAsync();
         }
 

@@ -216,6 +216,18 @@ public abstract class TenantConfigRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountAsync_AddsAndDeletes_CountsEveryRow()
+    {
+        var before = await Repo.CountAsync();
+        var first = await Repo.AddAsync(await NewConfigAsync());
+        await Repo.AddAsync(await NewConfigAsync());
+
+        Assert.Equal(before + 2, await Repo.CountAsync());
+        Assert.True(await Repo.DeleteAsync(first.TenantId));
+        Assert.Equal(before + 1, await Repo.CountAsync());
+    }
+
+    [Fact]
     public async Task DeleteAsync_Existing_RemovesOnce()
     {
         var stored = await Repo.AddAsync(await NewConfigAsync());

@@ -208,6 +208,18 @@ public abstract class TenantPoliciesRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountAsync_AddsAndDeletes_CountsEveryRow()
+    {
+        var before = await Repo.CountAsync();
+        var first = await Repo.AddAsync(await NewPoliciesAsync());
+        await Repo.AddAsync(await NewPoliciesAsync());
+
+        Assert.Equal(before + 2, await Repo.CountAsync());
+        Assert.True(await Repo.DeleteAsync(first.TenantId));
+        Assert.Equal(before + 1, await Repo.CountAsync());
+    }
+
+    [Fact]
     public async Task DeleteAsync_Existing_RemovesOnce()
     {
         var stored = await Repo.AddAsync(await NewPoliciesAsync());

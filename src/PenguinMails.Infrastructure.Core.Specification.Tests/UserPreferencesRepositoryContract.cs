@@ -53,7 +53,7 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
 
         Assert.Equal(preferences with { Created = now, Updated = now }, stored);
         Assert.Equal(stored, await Repo.GetAsync(preferences.Id));
-        Assert.Equal(stored, await Repo.GetByUserAsync(preferences.UserId));
+        Assert.Equal(stored, await Repo.GetByUserIdAsync(preferences.UserId));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
         Assert.Equal("UserPreferences", ex.Entity);
         Assert.Equal("user_id", ex.Key);
         Assert.Null(await Repo.GetAsync(second.Id));
-        Assert.Equal(first, await Repo.GetByUserAsync(first.UserId));
+        Assert.Equal(first, await Repo.GetByUserIdAsync(first.UserId));
     }
 
     [Fact]
@@ -112,14 +112,14 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
         Assert.Equal("UserPreferences", ex.Entity);
         Assert.Equal("user_id", ex.Field);
         Assert.Equal("users", ex.ReferencedTable);
-        Assert.Null(await Repo.GetByUserAsync(preferences.UserId));
+        Assert.Null(await Repo.GetByUserIdAsync(preferences.UserId));
     }
 
     [Fact]
     public async Task GetAsync_Missing_ReturnsNull()
     {
         Assert.Null(await Repo.GetAsync(UserPreferencesId.New()));
-        Assert.Null(await Repo.GetByUserAsync(UserId.New()));
+        Assert.Null(await Repo.GetByUserIdAsync(UserId.New()));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
         var updated = await Repo.UpdateAsync(stored with { Theme = "light", Language = "en-GB", Timezone = "America/New_York", MarketingEmails = false });
 
         Assert.Equal(stored with { Theme = "light", Language = "en-GB", Timezone = "America/New_York", MarketingEmails = false, Updated = stored.Updated + TimeSpan.FromHours(1) }, updated);
-        Assert.Equal(updated, await Repo.GetByUserAsync(stored.UserId));
+        Assert.Equal(updated, await Repo.GetByUserIdAsync(stored.UserId));
     }
 
     [Fact]
@@ -210,13 +210,51 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountAsync_AddsAndDeletes_CountsEveryRow()
+    {
+        var before = await Repo.CountAsync();
+        var first = await Repo.AddAsync(await NewPreferencesAsync());
+        await Repo.AddAsync(await NewPreferencesAsync());
+
+        Assert.Equal(before + 2, await Repo.CountAsync());
+        Assert.True(await Repo.DeleteAsync(first.Id));
+        Assert.Equal(before + 1, await Repo.CountAsync());
+    }
+
+    [Fact]
+    public async Task ListAsync_Pages_VisitEachRowOnceInIdOrder()
+    {
+        var expected = new List<UserPreferencesId>();
+        for (var i = 0; i < 7; i++)
+        {
+            expected.Add((await Repo.AddAsync(await NewPreferencesAsync())).Id);
+        }
+
+        var seen = new List<UserPreferencesId>();
+        var page = await Repo.ListAsync(new PageRequest(3));
+        seen.AddRange(page.Items.Select(p => p.Id));
+        while (page.ContinuationToken is not null)
+        {
+            page = await Repo.ListAsync(new PageRequest(3, page.ContinuationToken));
+            Assert.True(page.Items.Count <= 3);
+            seen.AddRange(page.Items.Select(p => p.Id));
+        }
+
+        Assert.Equal(seen.Distinct(), seen);
+        Assert.Equal(seen.OrderBy(id => id.Value.ToString()), seen);
+        Assert.True(expected.All(seen.Contains));
+        Assert.Equal(await Repo.CountAsync(), seen.Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => Repo.ListAsync(new PageRequest(10, "bad!")));
+    }
+
+    [Fact]
     public async Task DeleteAsync_Existing_RemovesOnceAndFreesTheUser()
     {
         var stored = await Repo.AddAsync(await NewPreferencesAsync());
 
         Assert.True(await Repo.DeleteAsync(stored.Id));
         Assert.False(await Repo.DeleteAsync(stored.Id));
-        Assert.Null(await Repo.GetByUserAsync(stored.UserId));
+        Assert.Null(await Repo.GetByUserIdAsync(stored.UserId));
         Assert.NotNull(await Repo.AddAsync(UserPreferences.Default(stored.UserId)));
     }
 
@@ -239,8 +277,8 @@ public abstract class UserPreferencesRepositoryContract : IAsyncLifetime
             await uow.RollbackAsync();
         }
 
-        Assert.Equal("solarized", (await Repo.GetByUserAsync(kept.UserId))!.Theme);
-        Assert.Null(await Repo.GetByUserAsync(dropped.UserId));
+        Assert.Equal("solarized", (await Repo.GetByUserIdAsync(kept.UserId))!.Theme);
+        Assert.Null(await Repo.GetByUserIdAsync(dropped.UserId));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
 
     public IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(session);
 
-    public ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(session);
+    public ISystemConfigRepository SystemConfigs => field ??= new InMemorySystemConfigRepository(session);
 
     public IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(session);
 

@@ -30,8 +30,9 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     }
 
     /// <inheritdoc />
-    public async Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<SystemConfigEntry>> ListAsync(SystemConfigFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
+        var category = filter?.Category;
         page ??= PageRequest.First;
         page.EnsureValid();
         _session.Enter(cancellationToken);
@@ -45,10 +46,10 @@ public sealed class InMemorySystemConfigRepository : ISystemConfigRepository
     }
 
     /// <inheritdoc />
-    public async Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(SystemConfigFilter? filter = null, CancellationToken cancellationToken = default)
     {
         _session.Enter(cancellationToken);
-        return (long)Matching(category).Count();
+        return (long)Matching(filter?.Category).Count();
     }
 
     /// <inheritdoc />

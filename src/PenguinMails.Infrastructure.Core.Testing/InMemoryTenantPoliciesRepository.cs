@@ -32,6 +32,13 @@ public sealed class InMemoryTenantPoliciesRepository : ITenantPoliciesRepository
         await InMemoryRows.PageByUuidAsync(_session, page, after => InMemoryRows.After(_session.Read().Table(Table), null, after), static x => x.TenantId.Value, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        _session.Enter(cancellationToken);
+        return _session.Read().Table(Table).Count;
+    }
+
+    /// <inheritdoc />
     public async Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policies);

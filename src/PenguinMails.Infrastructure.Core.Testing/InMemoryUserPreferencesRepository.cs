@@ -28,10 +28,21 @@ public sealed class InMemoryUserPreferencesRepository : IUserPreferencesReposito
     }
 
     /// <inheritdoc />
-    public async Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default)
+    public async Task<UserPreferences?> GetByUserIdAsync(UserId userId, CancellationToken cancellationToken = default)
     {
         _session.Enter(cancellationToken);
         return _session.Read().Table(Table).Values.FirstOrDefault(p => p.UserId == userId);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<UserPreferences>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        await InMemoryRows.PageByUuidAsync(_session, page, after => InMemoryRows.After(_session.Read().Table(Table), null, after), static x => x.Id.Value, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        _session.Enter(cancellationToken);
+        return _session.Read().Table(Table).Count;
     }
 
     /// <inheritdoc />

@@ -40,7 +40,7 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     IStaffMemberRepository StaffMembers { get; }
 
     /// <summary>The platform settings (<c>system_config</c>), inside this unit.</summary>
-    ISystemConfigRepository SystemConfig { get; }
+    ISystemConfigRepository SystemConfigs { get; }
 
     /// <summary>The feature flags, inside this unit.</summary>
     IFeatureFlagRepository FeatureFlags { get; }

@@ -101,7 +101,7 @@ internal sealed class NpgsqlInfraUnitOfWork : IInfraUnitOfWork
 
     public IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_executor, _time);
 
-    public ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_executor, _time);
+    public ISystemConfigRepository SystemConfigs => field ??= new NpgsqlSystemConfigRepository(_executor, _time);
 
     public IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_executor, _time);
 

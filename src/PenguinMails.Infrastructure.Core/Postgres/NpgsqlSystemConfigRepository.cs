@@ -60,8 +60,9 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     }
 
     /// <inheritdoc />
-    public async Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    public async Task<Page<SystemConfigEntry>> ListAsync(SystemConfigFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
+        var category = filter?.Category;
         page ??= PageRequest.First;
         page.EnsureValid();
         var after = ContinuationToken.DecodeString(page.ContinuationToken);
@@ -85,12 +86,12 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
     }
 
     /// <inheritdoc />
-    public Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default) =>
+    public Task<long> CountAsync(SystemConfigFilter? filter = null, CancellationToken cancellationToken = default) =>
         _db.ExecuteStaleReadAsync(
             Entity,
             "count",
-            _count + Where(category, null),
-            category,
+            _count + Where(filter?.Category, null),
+            filter?.Category,
             static (p, c) =>
             {
                 p.Text(c);

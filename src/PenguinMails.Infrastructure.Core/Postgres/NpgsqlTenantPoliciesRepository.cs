@@ -19,6 +19,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
     private readonly string _selectById;
     private readonly string _selectFirstPage;
     private readonly string _selectNextPage;
+    private readonly string _count;
     private readonly string _insert;
     private readonly string _update;
     private readonly string _delete;
@@ -39,6 +40,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         _selectById = select + " WHERE tenant_id = $1";
         _selectFirstPage = select + " ORDER BY tenant_id LIMIT $1";
         _selectNextPage = select + " WHERE tenant_id > $2 ORDER BY tenant_id LIMIT $1";
+        _count = "SELECT count(*) FROM " + table;
         _insert = "INSERT INTO " + table + " (" + Columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING " + Columns;
         _update =
             "UPDATE " + table + " SET password_min_length = $2, password_require_uppercase = $3, password_require_numbers = $4, "
@@ -54,30 +56,11 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         _db.ExecuteAsync(Statement.Read, Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        page ??= PageRequest.First;
-        page.EnsureValid();
-        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
-        return await _db.PageAsync(
-                Entity,
-                after is null ? _selectFirstPage : _selectNextPage,
-                (after, page.Limit),
-                static (p, s) =>
-                {
-                    p.Int(s.Limit + 1);
-                    if (s.after is not null)
-                    {
-                        p.Uuid(s.after);
-                    }
-                },
-                Read,
-                page.Limit,
-                static x => ContinuationToken.Encode(x.TenantId.Value),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-    }
+    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        _db.PageByUuidAsync(Entity, _selectFirstPage, _selectNextPage, page, Read, static x => x.TenantId.Value, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _db.CountAsync(Entity, _count, cancellationToken);
 
     /// <inheritdoc />
     public async Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)

@@ -16,6 +16,9 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
     private readonly TimeProvider _time;
     private readonly string _selectById;
     private readonly string _selectByUser;
+    private readonly string _selectFirstPage;
+    private readonly string _selectNextPage;
+    private readonly string _count;
     private readonly string _insert;
     private readonly string _update;
     private readonly string _delete;
@@ -35,6 +38,9 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         var select = "SELECT " + Columns + " FROM " + table;
         _selectById = select + " WHERE id = $1";
         _selectByUser = select + " WHERE user_id = $1";
+        _selectFirstPage = select + " ORDER BY id LIMIT $1";
+        _selectNextPage = select + " WHERE id > $2 ORDER BY id LIMIT $1";
+        _count = "SELECT count(*) FROM " + table;
         _insert = "INSERT INTO " + table + " (" + Columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING " + Columns;
         _update =
             "UPDATE " + table + " SET theme = $2, language = $3, timezone = $4, email_notifications = $5, push_notifications = $6, "
@@ -48,8 +54,15 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         _db.ExecuteAsync(Statement.Read, Entity, id, _selectById, id.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
 
     /// <inheritdoc />
-    public Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default) =>
+    public Task<UserPreferences?> GetByUserIdAsync(UserId userId, CancellationToken cancellationToken = default) =>
         _db.ExecuteAsync(Statement.Read, Entity, userId, _selectByUser, userId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Page<UserPreferences>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
+        _db.PageByUuidAsync(Entity, _selectFirstPage, _selectNextPage, page, Read, static x => x.Id.Value, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _db.CountAsync(Entity, _count, cancellationToken);
 
     /// <inheritdoc />
     public async Task<UserPreferences> AddAsync(UserPreferences preferences, CancellationToken cancellationToken = default)

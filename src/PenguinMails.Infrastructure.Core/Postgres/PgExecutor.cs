@@ -244,6 +244,46 @@ internal sealed class PgExecutor
         );
 
     /// <summary>
+    /// A page of a table keyed by a uuid, in key order: <paramref name="firstPage"/> (<c>... ORDER BY key LIMIT $1</c>) or
+    /// <paramref name="nextPage"/> (<c>... WHERE key &gt; $2 ORDER BY key LIMIT $1</c>), resumed after the key in the
+    /// page request's continuation token.
+    /// </summary>
+    public Task<Page<T>> PageByUuidAsync<T>(
+        string entity,
+        string firstPage,
+        string nextPage,
+        PageRequest? page,
+        Func<NpgsqlDataReader, T> map,
+        Func<T, Guid> keyOf,
+        CancellationToken cancellationToken
+    )
+    {
+        page ??= PageRequest.First;
+        page.EnsureValid();
+        var after = ContinuationToken.DecodeGuid(page.ContinuationToken);
+        return PageAsync(
+            entity,
+            after is null ? firstPage : nextPage,
+            (after, page.Limit),
+            static (p, s) =>
+            {
+                p.Int(s.Limit + 1);
+                if (s.after is not null)
+                {
+                    p.Uuid(s.after);
+                }
+            },
+            map,
+            page.Limit,
+            x => ContinuationToken.Encode(keyOf(x)),
+            cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="countSql"/> (<c>SELECT count(*) ...</c>, no parameters): a read declared safe to be stale.</summary>
+    public Task<long> CountAsync(string entity, string countSql, CancellationToken cancellationToken) =>
+        ExecuteStaleReadAsync(entity, "count", countSql, 0, static (_, _) => { }, PgReads.CountAsync, cancellationToken);
+
+    /// <summary>
     /// Runs a binary COPY FROM STDIN (<paramref name="copyCommand"/>), writing rows with <paramref name="write"/>, all
     /// or nothing: inside the unit of work's transaction, or else in a transaction of its own that commits only when
     /// the COPY completed. Returns the number of rows copied.

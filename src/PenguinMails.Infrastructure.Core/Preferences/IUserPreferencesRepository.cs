@@ -15,7 +15,16 @@ public interface IUserPreferencesRepository
     /// <summary>The preferences of this user, or null when the user has none stored.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    Task<UserPreferences?> GetByUserAsync(UserId userId, CancellationToken cancellationToken = default);
+    Task<UserPreferences?> GetByUserIdAsync(UserId userId, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of rows, ordered by <c>id</c>.</summary>
+    /// <param name="page">The page to read, or null for the first 100.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<Page<UserPreferences>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default);
+
+    /// <summary>How many rows the table holds.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Inserts a user's preferences after validating them; <c>created</c> and <c>updated</c> are set from the store's clock.</summary>
     /// <param name="preferences">The preferences.</param>

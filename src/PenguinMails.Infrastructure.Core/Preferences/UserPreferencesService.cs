@@ -75,7 +75,7 @@ public sealed class UserPreferencesService(IUserPreferencesRepository repository
 
     /// <inheritdoc />
     public async Task<UserPreferences> GetAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        await _repository.GetByUserAsync(userId, cancellationToken).ConfigureAwait(false) ?? UserPreferences.Default(userId);
+        await _repository.GetByUserIdAsync(userId, cancellationToken).ConfigureAwait(false) ?? UserPreferences.Default(userId);
 
     /// <inheritdoc />
     public async Task<UserPreferences> UpdateAsync(UserId userId, UserPreferencesUpdate update, CancellationToken cancellationToken = default)
@@ -83,7 +83,7 @@ public sealed class UserPreferencesService(IUserPreferencesRepository repository
         ArgumentNullException.ThrowIfNull(update);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await _repository.GetByUserAsync(userId, cancellationToken).ConfigureAwait(false);
+            var current = await _repository.GetByUserIdAsync(userId, cancellationToken).ConfigureAwait(false);
             var changed = EntityValidation.EnsureValid(update.ApplyTo(current ?? UserPreferences.Default(userId)));
             try
             {

@@ -1,5 +1,9 @@
 namespace PenguinMails.Infrastructure.Core.SystemConfig;
 
+/// <summary>Filters for listing and counting system configuration entries; null members do not filter.</summary>
+/// <param name="Category">Only entries of this category (exact match).</param>
+public sealed record SystemConfigFilter(string? Category = null);
+
 /// <summary>
 /// Reads and writes <c>system_config</c>. Implemented on PostgreSQL (<c>NpgsqlSystemConfigRepository</c>) and in memory
 /// (<c>InMemorySystemConfigRepository</c> in the Testing package), with the same behaviour.
@@ -16,18 +20,18 @@ public interface ISystemConfigRepository
     Task<SystemConfigEntry?> GetAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// One page of entries, in ordinal (byte, <c>COLLATE "C"</c>) order of the key; only those of
-    /// <paramref name="category"/> when it is not null.
+    /// One page of entries, in ordinal (byte, <c>COLLATE "C"</c>) order of the key; only those matching
+    /// <paramref name="filter"/>.
     /// </summary>
-    /// <param name="category">The category (exact match), or null for all.</param>
+    /// <param name="filter">The filter, or null for all.</param>
     /// <param name="page">The page to read, or null for the first 100.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    Task<Page<SystemConfigEntry>> ListAsync(string? category = null, PageRequest? page = null, CancellationToken cancellationToken = default);
+    Task<Page<SystemConfigEntry>> ListAsync(SystemConfigFilter? filter = null, PageRequest? page = null, CancellationToken cancellationToken = default);
 
-    /// <summary>How many entries there are (of <paramref name="category"/> when it is not null).</summary>
-    /// <param name="category">The category, or null for all.</param>
+    /// <summary>How many entries match <paramref name="filter"/>.</summary>
+    /// <param name="filter">The filter, or null for all.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    Task<long> CountAsync(string? category = null, CancellationToken cancellationToken = default);
+    Task<long> CountAsync(SystemConfigFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts a new entry after validating it; <c>updated</c> is set from the store's clock.</summary>
     /// <param name="entry">The entry.</param>

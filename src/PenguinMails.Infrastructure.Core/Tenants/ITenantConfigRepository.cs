@@ -17,6 +17,10 @@ public interface ITenantConfigRepository
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default);
 
+    /// <summary>How many rows the table holds.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Inserts a tenant's configuration after validating it; <c>created</c> and <c>updated</c> are set from the store's clock.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -30,7 +30,7 @@ public sealed class ConfigAreaDatabaseValueTests(PostgresContractDatabase databa
         var key = "raw." + Guid.NewGuid().ToString("N");
         await ExecuteAsync("INSERT INTO system_config (key, value, is_sensitive) VALUES ($1, '\"sk_live_hidden\"', NULL)", key);
 
-        var ex = await Assert.ThrowsAsync<UnknownDatabaseValueException>(() => Store.SystemConfig.GetAsync(key));
+        var ex = await Assert.ThrowsAsync<UnknownDatabaseValueException>(() => Store.SystemConfigs.GetAsync(key));
 
         Assert.Equal(("system_config", "is_sensitive", key), (ex.Table, ex.Column, ex.RowKey));
         Assert.DoesNotContain("sk_live_hidden", ex.ToString(), StringComparison.Ordinal);

@@ -41,7 +41,7 @@ public sealed class InMemoryContractStore : IContractStore
 
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new InMemoryStaffMemberRepository(_store);
 
-    public ISystemConfigRepository SystemConfig => field ??= new InMemorySystemConfigRepository(_store);
+    public ISystemConfigRepository SystemConfigs => field ??= new InMemorySystemConfigRepository(_store);
 
     public IFeatureFlagRepository FeatureFlags => field ??= new InMemoryFeatureFlagRepository(_store);
 

@@ -66,7 +66,7 @@ public sealed class PostgresContractStore : IContractStore
 
     public Core.Staff.IStaffMemberRepository StaffMembers => field ??= new NpgsqlStaffMemberRepository(_dataSource, SchemaName.Default, Clock);
 
-    public ISystemConfigRepository SystemConfig => field ??= new NpgsqlSystemConfigRepository(_dataSource, SchemaName.Default, Clock);
+    public ISystemConfigRepository SystemConfigs => field ??= new NpgsqlSystemConfigRepository(_dataSource, SchemaName.Default, Clock);
 
     public IFeatureFlagRepository FeatureFlags => field ??= new NpgsqlFeatureFlagRepository(_dataSource, SchemaName.Default, Clock);
 

@@ -129,7 +129,7 @@ public sealed class InMemoryStoreSeederTests
         var flag = _store.Seed.FeatureFlag("seeded", rolloutPercentage: 25, isEnabled: false);
 
         Assert.Equal(entry, await new InMemorySystemConfigRepository(_store).GetAsync("smtp.max_rate"));
-        Assert.Equal("dark", (await new InMemoryUserPreferencesRepository(_store).GetByUserAsync(preferences.UserId))!.Theme);
+        Assert.Equal("dark", (await new InMemoryUserPreferencesRepository(_store).GetByUserIdAsync(preferences.UserId))!.Theme);
         Assert.Equal(config, await new InMemoryTenantConfigRepository(_store).GetAsync(config.TenantId));
         Assert.Equal(12, (await new InMemoryTenantPoliciesRepository(_store).GetAsync(policies.TenantId))!.PasswordMinLength);
         Assert.Equal(flag, await new InMemoryFeatureFlagRepository(_store).GetByKeyAsync("seeded"));

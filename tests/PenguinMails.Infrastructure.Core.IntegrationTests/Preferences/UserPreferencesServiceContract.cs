@@ -13,7 +13,7 @@ public abstract class UserPreferencesServiceContract : StaffContractBase
         var user = await NewUserAsync();
         var read = await Service.GetAsync(user);
         Assert.Equal(("light", "en", "UTC"), (read.Theme, read.Language, read.Timezone));
-        Assert.Null(await Store.UserPreferences.GetByUserAsync(user));
+        Assert.Null(await Store.UserPreferences.GetByUserIdAsync(user));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public abstract class UserPreferencesServiceContract : StaffContractBase
             () => Service.UpdateAsync(user, new UserPreferencesUpdate { Theme = "Dark Mode!", Language = "not a tag", Timezone = "Mars/Olympus" })
         );
         Assert.Equal(["theme", "language", "timezone"], ex.Errors.Select(e => e.Field));
-        Assert.Null(await Store.UserPreferences.GetByUserAsync(user));
+        Assert.Null(await Store.UserPreferences.GetByUserIdAsync(user));
     }
 
     [Fact]

@@ -376,11 +376,11 @@ internal static class BadInputCorpusEntities
     {
         Table = SystemConfigEntry.TableName,
         NewAsync = _ => Task.FromResult(SystemConfigEntry.Create($"corpus.k{NextId()}", "v", description: "A setting.", category: "corpus")),
-        AddAsync = (s, e) => s.SystemConfig.AddAsync(e),
-        UpdateAsync = (s, _, c) => s.SystemConfig.UpdateAsync(c),
-        GetAsync = (s, e) => s.SystemConfig.GetAsync(e.Key),
-        DeleteAsync = (s, e) => s.SystemConfig.DeleteAsync(e.Key),
-        CountAsync = s => s.SystemConfig.CountAsync(),
+        AddAsync = (s, e) => s.SystemConfigs.AddAsync(e),
+        UpdateAsync = (s, _, c) => s.SystemConfigs.UpdateAsync(c),
+        GetAsync = (s, e) => s.SystemConfigs.GetAsync(e.Key),
+        DeleteAsync = (s, e) => s.SystemConfigs.DeleteAsync(e.Key),
+        CountAsync = s => s.SystemConfigs.CountAsync(),
         Strings =
         [
             new("key", "key", "key", 255, true, true, false, (e, v) => e with { Key = v! }, e => e.Key, new string('k', 255), IsKey: true),

@@ -286,9 +286,9 @@ public sealed class BadInputPlantedDataTests(PlantedDataDatabase database, ITest
     public async Task SystemConfigService_ValueOfTheWrongShape_ThrowsFormatErrorNamingKeyNotValue()
     {
         var key = "planted.stripe" + Guid.NewGuid().ToString("N")[..8];
-        await Store.SystemConfig.AddAsync(SystemConfigEntry.Create(key, new { id = "acct_secret_shape_1234" }, isSensitive: true));
+        await Store.SystemConfigs.AddAsync(SystemConfigEntry.Create(key, new { id = "acct_secret_shape_1234" }, isSensitive: true));
         var service = new SystemConfigService(
-            Store.SystemConfig,
+            Store.SystemConfigs,
             new AllowListPermissionChecker((Reader, WellKnownPermissions.SystemConfigRead), (Reader, WellKnownPermissions.SystemConfigReadSensitive))
         );
 
@@ -436,16 +436,16 @@ public sealed class BadInputPlantedDataTests(PlantedDataDatabase database, ITest
             case "system_config":
             {
                 var key = Unique("planted.k");
-                await s.SystemConfig.AddAsync(SystemConfigEntry.Create(key, "v", category: "planted"));
+                await s.SystemConfigs.AddAsync(SystemConfigEntry.Create(key, "v", category: "planted"));
                 var service = new SystemConfigService(
-                    s.SystemConfig,
+                    s.SystemConfigs,
                     new AllowListPermissionChecker((Reader, WellKnownPermissions.SystemConfigRead), (Reader, WellKnownPermissions.SystemConfigReadSensitive))
                 );
                 return new Row("key", key, key,
                 [
-                    ("GetAsync", () => s.SystemConfig.GetAsync(key)),
-                    ("ListAsync", () => s.SystemConfig.ListAsync()),
-                    ("ListAsync(category)", () => s.SystemConfig.ListAsync("planted")),
+                    ("GetAsync", () => s.SystemConfigs.GetAsync(key)),
+                    ("ListAsync", () => s.SystemConfigs.ListAsync()),
+                    ("ListAsync(filter)", () => s.SystemConfigs.ListAsync(new SystemConfigFilter("planted"))),
                     ("ISystemConfigService.GetEntryAsync", () => service.GetEntryAsync(Reader, key)),
                     ("ISystemConfigService.GetValueAsync", () => service.GetValueAsync<string>(Reader, key)),
                 ]);
@@ -476,11 +476,11 @@ public sealed class BadInputPlantedDataTests(PlantedDataDatabase database, ITest
                 return new Row("id", p.Id.Value, p.Id.Value.ToString("D"),
                 [
                     ("GetAsync", () => s.UserPreferences.GetAsync(p.Id)),
-                    ("GetByUserAsync", () => s.UserPreferences.GetByUserAsync(user)),
+                    ("GetByUserIdAsync", () => s.UserPreferences.GetByUserIdAsync(user)),
                     ("IUserPreferencesService.GetAsync", () => service.GetAsync(user)),
                 ])
                 {
-                    LooksUpBy = new Dictionary<string, string> { ["GetByUserAsync"] = "user_id", ["IUserPreferencesService.GetAsync"] = "user_id" },
+                    LooksUpBy = new Dictionary<string, string> { ["GetByUserIdAsync"] = "user_id", ["IUserPreferencesService.GetAsync"] = "user_id" },
                 };
             }
 

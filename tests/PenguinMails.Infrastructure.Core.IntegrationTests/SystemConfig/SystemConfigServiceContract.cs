@@ -16,7 +16,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     protected CapturingLogger<SystemConfigService> Log { get; } = new();
 
     private SystemConfigService NewService() =>
-        new(Store.SystemConfig, _checker ??= new CachedPermissionChecker(Store.StaffMembers, Store.StaffRoles, timeProvider: Store.Clock), Log);
+        new(Store.SystemConfigs, _checker ??= new CachedPermissionChecker(Store.StaffMembers, Store.StaffRoles, timeProvider: Store.Clock), Log);
 
     private async Task<UserId> NewStaffAsync(params string[] permissions)
     {
@@ -53,7 +53,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         Assert.Equal(writer, stored.UpdatedBy);
         Assert.False(stored.IsSensitive);
         Assert.Equal(new Limits(1000, 100), await service.GetValueAsync<Limits>(reader, key));
-        Assert.Equal(writer, (await Store.SystemConfig.GetAsync(key))!.UpdatedBy);
+        Assert.Equal(writer, (await Store.SystemConfigs.GetAsync(key))!.UpdatedBy);
         Assert.Null(await service.GetValueAsync<Limits>(reader, Key()));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => service.GetValueAsync<Limits>(stranger, key));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => service.GetEntryAsync(stranger, key));
@@ -64,7 +64,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     {
         var writer = await NewStaffAsync(WellKnownPermissions.SystemConfigManage);
         var key = Key();
-        await Store.SystemConfig.AddAsync(SystemConfigEntry.Create(key, 1, isSensitive: true, description: "Retries.", category: "smtp"));
+        await Store.SystemConfigs.AddAsync(SystemConfigEntry.Create(key, 1, isSensitive: true, description: "Retries.", category: "smtp"));
 
         var stored = await NewService().SetValueAsync(writer, key, 2);
 
@@ -81,7 +81,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         var key = Key();
         var ex = await Assert.ThrowsAsync<PermissionDeniedException>(() => NewService().SetValueAsync(reader, key, 1));
         Assert.Equal(WellKnownPermissions.SystemConfigManage, ex.Permission);
-        Assert.Null(await Store.SystemConfig.GetAsync(key));
+        Assert.Null(await Store.SystemConfigs.GetAsync(key));
         Assert.Contains(Log.Entries, e => e.EventId.Id == 6202);
     }
 
@@ -152,7 +152,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         Assert.Equal(SystemConfigKeys.StripeAccountId, stored.Key);
         Assert.Equal("acct_1Nv0FGQ9RKHgCVdK", await service.GetStripeAccountIdAsync(admin));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => service.GetStripeAccountIdAsync(plain));
-        await Store.SystemConfig.DeleteAsync(SystemConfigKeys.StripeAccountId);
+        await Store.SystemConfigs.DeleteAsync(SystemConfigKeys.StripeAccountId);
     }
 }
 
