@@ -72,7 +72,7 @@ internal sealed class SchemaStartupService(
                 migrator.Schema,
                 $"Start-up ({mode}) of schema '{migrator.Schema}' could not connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}'): {reason}. Check {Section}:ConnectionString (o.ConnectionString).",
                 null,
-                ex
+                ex is MigrationException { Failure: MigrationFailure.ConnectionFailed, InnerException: { } driver } ? driver : ex
             );
         }
     }
