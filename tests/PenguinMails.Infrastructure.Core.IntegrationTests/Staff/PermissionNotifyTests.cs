@@ -81,7 +81,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             optionsB,
             clock
         );
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB);
+        await using var listenerB = new ChangeNotificationListener(_processB, SchemaName.Default, null, checkerB, new ChangeNotificationOptions(), TimeProvider.System);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
@@ -109,15 +109,15 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
         var clock = new ManualClock();
         var membersA = new NpgsqlStaffMemberRepository(_processA!, SchemaName.Default, clock);
         var rolesA = new NpgsqlStaffRoleRepository(_processA!, SchemaName.Default, clock);
-        var optionsB = new PermissionCacheOptions { TimeToLive = TimeSpan.FromHours(1), ListenReconnectDelay = TimeSpan.FromMilliseconds(100) };
+        var optionsB = new PermissionCacheOptions { TimeToLive = TimeSpan.FromHours(1) };
         using var checkerB = new CachedPermissionChecker(
             new NpgsqlStaffMemberRepository(_processB!, SchemaName.Default, clock),
             new NpgsqlStaffRoleRepository(_processB!, SchemaName.Default, clock),
             optionsB,
             clock
         );
-        var log = new CapturingLogger<PermissionChangeListener>();
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, log);
+        var log = new CapturingLogger<ChangeNotificationListener>();
+        await using var listenerB = new ChangeNotificationListener(_processB, SchemaName.Default, null, checkerB, new ChangeNotificationOptions(), TimeProvider.System, log);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
