@@ -81,8 +81,10 @@ internal sealed class ChangeNotificationListener : IHostedService, IAsyncDisposa
     /// <summary>Whether the listener holds a connection at all (some area listens, on PostgreSQL).</summary>
     internal bool Enabled => _open is not null && (_flags is not null || _permissions is not null);
 
-    /// <summary>The delays waited between failed attempts so far (tests).</summary>
+    /// <summary>The first delays waited between failed attempts (tests; at most <see cref="MaxRecordedDelays"/> kept).</summary>
     internal List<TimeSpan> Delays { get; } = [];
+
+    private const int MaxRecordedDelays = 32;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -154,7 +156,10 @@ internal sealed class ChangeNotificationListener : IHostedService, IAsyncDisposa
                     DatabaseRoutes.RefreshHostStates(_dataSource);
                 }
 
-                Delays.Add(delay);
+                if (Delays.Count < MaxRecordedDelays)
+                {
+                    Delays.Add(delay);
+                }
                 try
                 {
                     await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
