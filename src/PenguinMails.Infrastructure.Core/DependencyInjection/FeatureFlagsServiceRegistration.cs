@@ -13,7 +13,7 @@ internal static class FeatureFlagsServiceRegistration
     /// <summary>
     /// Adds <see cref="FeatureFlagSnapshotProvider"/>,
     /// <see cref="IFeatureFlagEvaluator"/>, <see cref="IFeatureFlagManager"/> (which needs an <see cref="IPermissionChecker"/>
-    /// from the container) and the refresh service. LISTEN runs only on PostgreSQL with
+    /// from the container) and the refresh service (a singleton, also a hosted service). LISTEN (by the change-notification listener) runs only on PostgreSQL with
     /// <see cref="FeatureFlagOptions.ListenForChanges"/> (<see cref="PenguinMailsInfraOptions.FeatureFlags"/>).
     /// </summary>
     internal static void AddFeatureFlags(IServiceCollection services)
@@ -31,44 +31,20 @@ internal static class FeatureFlagsServiceRegistration
             sp.GetRequiredService<IPermissionChecker>(),
             sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
             sp.GetService<ILogger<FeatureFlagManager>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeatureFlagRefreshService>(CreateRefreshService));
+        services.TryAddSingleton(CreateRefreshService);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeatureFlagRefreshService>(sp => sp.GetRequiredService<FeatureFlagRefreshService>()));
     }
 
     private static FeatureFlagRefreshService CreateRefreshService(IServiceProvider sp)
     {
         var infra = InfraRegistration.Options(sp);
         var options = infra.FeatureFlags;
-        Func<CancellationToken, ValueTask<Npgsql.NpgsqlConnection>>? open = null;
-        var timerReadsStandby = false;
-        if (sp.GetRequiredService<InfraRegistration>().UsesPostgres)
-        {
-            var data = sp.GetRequiredService<InfraDataSource>();
-            timerReadsStandby = data.BackgroundReadsFromStandby;
-            if (options.ListenForChanges)
-            {
-                // LISTEN runs on the write route (a standby refuses it); a failed open refreshes the host states, so the
-                // listener finds a promoted standby at its next attempt.
-                var dataSource = data.DataSource;
-                open = async ct =>
-                {
-                    try
-                    {
-                        return await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                    }
-                    catch (Npgsql.NpgsqlException)
-                    {
-                        Postgres.DatabaseRoutes.RefreshHostStates(dataSource);
-                        throw;
-                    }
-                };
-            }
-        }
-
+        var postgres = sp.GetRequiredService<InfraRegistration>().UsesPostgres;
+        var timerReadsStandby = postgres && sp.GetRequiredService<InfraDataSource>().BackgroundReadsFromStandby;
         return new FeatureFlagRefreshService(
             sp.GetRequiredService<FeatureFlagSnapshotProvider>(),
             options,
-            open,
-            infra.Schema,
+            postgres && options.ListenForChanges,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<FeatureFlagRefreshService>>(),
             timerReadsStandby);

@@ -49,16 +49,22 @@ public sealed class PenguinMailsInfraOptions
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// How the feature-flag snapshot is kept current (refresh interval, LISTEN, reconnect delay, unknown-key logging);
+    /// How the feature-flag snapshot is kept current (refresh interval, LISTEN, unknown-key logging);
     /// section <c>PenguinMailsInfra:FeatureFlags</c>.
     /// </summary>
     public FeatureFlagOptions FeatureFlags { get; } = new();
 
     /// <summary>
-    /// The permission cache: its time-to-live (the bound on how late a revocation made elsewhere takes effect), LISTEN and
-    /// the reconnect delay; section <c>PenguinMailsInfra:PermissionCache</c>.
+    /// The permission cache: its time-to-live (the bound on how late a revocation made elsewhere takes effect) and LISTEN;
+    /// section <c>PenguinMailsInfra:PermissionCache</c>.
     /// </summary>
     public PermissionCacheOptions PermissionCache { get; } = new();
+
+    /// <summary>
+    /// The one LISTEN connection shared by the feature flags and the permission cache (its reconnect delay); section
+    /// <c>PenguinMailsInfra:ChangeNotifications</c>. See <see cref="ChangeNotificationOptions"/>.
+    /// </summary>
+    public ChangeNotificationOptions ChangeNotifications { get; } = new();
 
     /// <summary>
     /// Reading from streaming standbys (multi-host data sources only); section <c>PenguinMailsInfra:Replicas</c>. See

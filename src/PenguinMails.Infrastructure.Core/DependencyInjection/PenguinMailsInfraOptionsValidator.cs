@@ -45,6 +45,7 @@ internal sealed class PenguinMailsInfraOptionsValidator(InfraRegistration regist
         AddAll(options.Replicas.Validate());
         AddAll(FeatureFlagOptionsValidator.Failures(options.FeatureFlags));
         AddAll(options.PermissionCache.Validate());
+        AddAll(options.ChangeNotifications.Validate());
         AddAll(options.IpAllocation.Validate());
         AddAll(options.IpRotation.Validate());
         AddAll(WarmupOptionsValidator.Failures(options.Warmup));

@@ -37,18 +37,26 @@ internal static class StaffAndConfigServiceRegistration
         ));
         services.TryAddSingleton<ITenantSettings>(sp => new TenantSettings(sp.GetRequiredService<ITenantConfigRepository>(), sp.GetRequiredService<ITenantPoliciesRepository>()));
         services.TryAddSingleton<IUserPreferencesService>(sp => new UserPreferencesService(sp.GetRequiredService<IUserPreferencesRepository>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PermissionChangeListener>(sp =>
-        {
-            var options = InfraRegistration.Options(sp).PermissionCache;
-            var infra = options.ListenForChanges ? sp.GetService<InfraDataSource>() : null;
-            return new PermissionChangeListener(
-                infra?.DataSource,
-                infra?.Schema ?? "public",
-                sp.GetRequiredService<CachedPermissionChecker>(),
-                options,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<PermissionChangeListener>>()
-            );
-        }));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChangeNotificationListener>(CreateChangeNotificationListener));
+    }
+
+    /// <summary>
+    /// The one LISTEN connection: it dispatches to the feature flags and to the permission cache where their
+    /// <c>ListenForChanges</c> is on; with both off, or on the in-memory store, it holds no connection.
+    /// </summary>
+    private static ChangeNotificationListener CreateChangeNotificationListener(IServiceProvider sp)
+    {
+        var options = InfraRegistration.Options(sp);
+        var postgres = sp.GetRequiredService<InfraRegistration>().UsesPostgres;
+        var infra = postgres ? sp.GetRequiredService<InfraDataSource>() : null;
+        return new ChangeNotificationListener(
+            infra?.DataSource,
+            infra?.Schema ?? options.Schema,
+            infra is not null && options.FeatureFlags.ListenForChanges ? sp.GetService<FeatureFlags.FeatureFlagRefreshService>() : null,
+            infra is not null && options.PermissionCache.ListenForChanges ? sp.GetRequiredService<CachedPermissionChecker>() : null,
+            options.ChangeNotifications,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ChangeNotificationListener>>()
+        );
     }
 }

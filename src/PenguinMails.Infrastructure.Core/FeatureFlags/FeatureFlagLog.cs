@@ -20,13 +20,13 @@ internal static partial class FeatureFlagLog
     [LoggerMessage(EventId = 5020, EventName = "FeatureFlagListening", Level = LogLevel.Information, Message = "Listening for feature flag changes on channel {Channel}.")]
     public static partial void Listening(ILogger logger, string channel);
 
-    [LoggerMessage(EventId = 5021, EventName = "FeatureFlagListenFailed", Level = LogLevel.Warning, Message = "The feature flag LISTEN connection failed; reconnecting in {Delay}. Polling continues meanwhile.")]
+    [LoggerMessage(EventId = 5021, EventName = "FeatureFlagListenFailed", Level = LogLevel.Warning, Message = "The change-notification LISTEN connection failed; reconnecting in {Delay}. Feature flag polling continues meanwhile.")]
     public static partial void ListenFailed(ILogger logger, TimeSpan delay, Exception exception);
 
     [LoggerMessage(EventId = 5022, EventName = "FeatureFlagListenDisabled", Level = LogLevel.Information, Message = "Feature flag LISTEN is off; changes from other processes arrive by polling every {Interval}.")]
     public static partial void ListenDisabled(ILogger logger, TimeSpan interval);
 
-    [LoggerMessage(EventId = 5023, EventName = "FeatureFlagUnlistenFailed", Level = LogLevel.Debug, Message = "UNLISTEN on the feature flag connection failed while stopping.")]
+    [LoggerMessage(EventId = 5023, EventName = "FeatureFlagUnlistenFailed", Level = LogLevel.Debug, Message = "UNLISTEN on the change-notification connection failed while stopping.")]
     public static partial void UnlistenFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5030, EventName = "FeatureFlagChanged", Level = LogLevel.Information, Message = "Feature flag '{FlagKey}' {Change} by user {UserId}.")]

@@ -19,12 +19,9 @@ public sealed class FeatureFlagOptions
     /// <summary>
     /// On PostgreSQL, hold one connection that runs <c>LISTEN penguinmails_infra</c> and reload at once when
     /// <c>feature_flags</c> changes. Default true. Turn it off where LISTEN does not work (PgBouncer in transaction mode):
-    /// polling alone still works.
+    /// polling alone still works. The reconnect delay is <c>ChangeNotifications.MaxReconnectDelay</c>.
     /// </summary>
     public bool ListenForChanges { get; set; } = true;
-
-    /// <summary>The longest wait between attempts to re-establish the LISTEN connection (doubling from 1 s up to this). Default 30 s.</summary>
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many unknown flag keys are logged (once each); later unknown keys are still off but not logged. Default 1,000.</summary>
     public int MaxWarnedUnknownKeys { get; set; } = 1000;

@@ -16,11 +16,6 @@ internal static class FeatureFlagOptionsValidator
             failures.Add("FeatureFlags:RefreshInterval must be between 100 ms and 1 day.");
         }
 
-        if (options.MaxReconnectDelay < TimeSpan.FromSeconds(1) || options.MaxReconnectDelay > TimeSpan.FromHours(1))
-        {
-            failures.Add("FeatureFlags:MaxReconnectDelay must be between 1 s and 1 hour.");
-        }
-
         if (options.MaxWarnedUnknownKeys < 0)
         {
             failures.Add("FeatureFlags:MaxWarnedUnknownKeys must not be negative.");

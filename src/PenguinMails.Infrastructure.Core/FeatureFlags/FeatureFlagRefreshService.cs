@@ -2,41 +2,31 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
 /// <summary>
 /// Keeps <see cref="FeatureFlagSnapshotProvider"/> current: loads once the host has started (after the schema start-up
-/// service), reloads every <see cref="FeatureFlagOptions.RefreshInterval"/>, and, given a way to open a connection,
-/// holds one that runs <c>LISTEN penguinmails_infra</c> and reloads at once on a <c>&lt;schema&gt;.feature_flags</c>
-/// notification, reconnecting with a doubling delay when it drops (and reloading after each reconnect, since
-/// notifications sent meanwhile are lost).
+/// service), reloads every <see cref="FeatureFlagOptions.RefreshInterval"/>, and at once when <see cref="RequestRefresh"/>
+/// is called (by the change-notification listener on a <c>&lt;schema&gt;.feature_flags</c> notification and after each
+/// reconnect, since notifications sent meanwhile are lost).
 /// </summary>
 internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyncDisposable
 {
-    internal const string Channel = "penguinmails_infra";
-
     private readonly FeatureFlagSnapshotProvider _provider;
     private readonly FeatureFlagOptions _options;
-    private readonly Func<CancellationToken, ValueTask<NpgsqlConnection>>? _openListenConnection;
-    private readonly string _payload;
+    private readonly bool _notified;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _requests = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _refreshLoop;
-    private Task? _listenLoop;
     private readonly bool _timerReadsStandby;
 
-    /// <summary>The first delay before a LISTEN reconnect; doubled per further failure up to <see cref="FeatureFlagOptions.MaxReconnectDelay"/>.</summary>
-    internal static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(500);
-
     /// <param name="provider">The snapshot to keep current.</param>
-    /// <param name="options">Interval and LISTEN settings.</param>
-    /// <param name="openListenConnection">Opens the connection that LISTENs, or null for polling only (in-memory store, or LISTEN off).</param>
-    /// <param name="schema">The schema of <c>feature_flags</c>; notifications name it.</param>
-    /// <param name="timeProvider">Drives the refresh interval and the reconnect delays.</param>
+    /// <param name="options">Interval settings.</param>
+    /// <param name="notified">Whether a change-notification listener asks for reloads (false: polling only, logged once).</param>
+    /// <param name="timeProvider">Drives the refresh interval.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timerReadsStandby">
     /// Whether the reloads run on the timer read a standby (read-your-writes); the first load, the reloads a notification
@@ -45,8 +35,7 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
     public FeatureFlagRefreshService(
         FeatureFlagSnapshotProvider provider,
         FeatureFlagOptions options,
-        Func<CancellationToken, ValueTask<NpgsqlConnection>>? openListenConnection,
-        string schema,
+        bool notified,
         TimeProvider timeProvider,
         ILogger<FeatureFlagRefreshService>? logger,
         bool timerReadsStandby = false)
@@ -54,14 +43,10 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
         _timerReadsStandby = timerReadsStandby;
         _provider = provider;
         _options = options;
-        _openListenConnection = openListenConnection;
-        _payload = schema + "." + FeatureFlag.TableName;
+        _notified = notified;
         _time = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
-
-    /// <summary>Whether the LISTEN connection is currently established (for tests and health).</summary>
-    internal bool IsListening { get; private set; }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -80,11 +65,7 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
         }
 
         _refreshLoop = Task.Run(() => RefreshLoopAsync(_stopping.Token), CancellationToken.None);
-        if (_openListenConnection is not null)
-        {
-            _listenLoop = Task.Run(() => ListenLoopAsync(_stopping.Token), CancellationToken.None);
-        }
-        else
+        if (!_notified)
         {
             FeatureFlagLog.ListenDisabled(_logger, _options.RefreshInterval);
         }
@@ -99,8 +80,10 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
             await _stopping.CancelAsync().ConfigureAwait(false);
         }
 
-        var loops = new[] { _refreshLoop, _listenLoop }.OfType<Task>().ToArray();
-        await Task.WhenAll(loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -147,116 +130,6 @@ internal sealed class FeatureFlagRefreshService : IHostedLifecycleService, IAsyn
             {
                 FeatureFlagLog.RefreshFailed(_logger, ex);
             }
-        }
-    }
-
-    private async Task ListenLoopAsync(CancellationToken stopping)
-    {
-        var delay = FirstReconnectDelay;
-        while (!stopping.IsCancellationRequested)
-        {
-            _listened = false;
-            try
-            {
-                await ListenOnceAsync(stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                IsListening = false;
-
-                // A connection that was listening dropped (a restart, a failover): start again from the shortest delay,
-                // so the listener is back soon after the server (or the promoted standby) is.
-                if (_listened)
-                {
-                    delay = FirstReconnectDelay;
-                }
-
-                FeatureFlagLog.ListenFailed(_logger, delay, ex);
-                try
-                {
-                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
-                continue;
-            }
-
-            delay = FirstReconnectDelay;
-        }
-    }
-
-    private bool _listened;
-
-    private async Task ListenOnceAsync(CancellationToken stopping)
-    {
-        var connection = await _openListenConnection!(stopping).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            connection.Notification += OnNotification;
-            try
-            {
-                var listen = new NpgsqlCommand("LISTEN " + Channel, connection);
-                await using (listen.ConfigureAwait(false))
-                {
-                    await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
-                }
-
-                IsListening = true;
-                _listened = true;
-                FeatureFlagLog.Listening(_logger, Channel);
-
-                // Changes made while no connection listened were not announced: reload once now.
-                RequestRefresh();
-                while (true)
-                {
-                    await connection.WaitAsync(stopping).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                await UnlistenAsync(connection).ConfigureAwait(false);
-                throw;
-            }
-            finally
-            {
-                IsListening = false;
-                connection.Notification -= OnNotification;
-            }
-        }
-    }
-
-    private async Task UnlistenAsync(NpgsqlConnection connection)
-    {
-        // A pooled connection must not go back to the pool still listening.
-        try
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
-                await using var _ = unlisten.ConfigureAwait(false);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-                await unlisten.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException)
-        {
-            FeatureFlagLog.UnlistenFailed(_logger, ex);
-        }
-    }
-
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
-    {
-        if (string.Equals(e.Payload, _payload, StringComparison.Ordinal))
-        {
-            RequestRefresh();
         }
     }
 }

@@ -25,12 +25,9 @@ public sealed class PermissionCacheOptions
     /// <summary>
     /// Whether to hold one connection that runs <c>LISTEN penguinmails_infra</c> and reloads on staff changes (PostgreSQL
     /// only). Turn it off behind PgBouncer in transaction or statement pooling mode, where LISTEN does not work; the
-    /// time-to-live is then the only bound.
+    /// time-to-live is then the only bound. The reconnect delay is <c>ChangeNotifications.MaxReconnectDelay</c>.
     /// </summary>
     public bool ListenForChanges { get; set; } = true;
-
-    /// <summary>How long the listener waits before reconnecting after its connection failed. Greater than zero.</summary>
-    public TimeSpan ListenReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Every broken rule, empty when the options are valid.</summary>
     /// <returns>One message per failure.</returns>
@@ -40,11 +37,6 @@ public sealed class PermissionCacheOptions
         if (TimeToLive <= TimeSpan.Zero || TimeToLive > MaxTimeToLive)
         {
             failures.Add($"PermissionCache:TimeToLive must be greater than zero and at most {MaxTimeToLive} (it is {TimeToLive}).");
-        }
-
-        if (ListenReconnectDelay <= TimeSpan.Zero)
-        {
-            failures.Add($"PermissionCache:ListenReconnectDelay must be greater than zero (it is {ListenReconnectDelay}).");
         }
 
         return failures;

@@ -37,7 +37,7 @@ public sealed class OptionsAndHealthRegistrationTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), options.FeatureFlags.RefreshInterval);
         Assert.False(options.FeatureFlags.ListenForChanges);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.FeatureFlags.MaxReconnectDelay);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ChangeNotifications.MaxReconnectDelay);
         Assert.Equal(TimeSpan.FromSeconds(10), options.PermissionCache.TimeToLive);
     }
 
@@ -145,8 +145,8 @@ public sealed class OptionsAndHealthRegistrationTests
                 new()
                 {
                     ["PenguinMailsInfra:ConnectionString"] = "Host=db;Password=hunter2;Nonsense Key=1",
-                    ["PenguinMailsInfra:FeatureFlags:MaxReconnectDelay"] = "00:00:00.5",
-                    ["PenguinMailsInfra:PermissionCache:ListenReconnectDelay"] = "00:00:00",
+                    ["PenguinMailsInfra:ChangeNotifications:MaxReconnectDelay"] = "00:00:00.5",
+                    ["PenguinMailsInfra:PermissionCache:TimeToLive"] = "00:00:00",
                 }
             )
         );
@@ -156,8 +156,8 @@ public sealed class OptionsAndHealthRegistrationTests
 
         Assert.Equal(3, ex.Failures.Count());
         Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:ConnectionString is not a valid", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:FeatureFlags:MaxReconnectDelay ", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:PermissionCache:ListenReconnectDelay ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:ChangeNotifications:MaxReconnectDelay must be ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:PermissionCache:TimeToLive ", StringComparison.Ordinal));
         Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
     }
 

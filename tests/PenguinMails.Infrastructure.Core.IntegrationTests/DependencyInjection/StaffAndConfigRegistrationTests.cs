@@ -34,7 +34,7 @@ public sealed class StaffAndConfigRegistrationTests
     public void AddPenguinMailsInfra_CalledTwice_OneListener()
     {
         var services = new ServiceCollection().AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services.AddPenguinMailsInfra(o => o.ConnectionString = "Host=localhost").Services;
-        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType.Name == "PermissionChangeListener");
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType.Name == "ChangeNotificationListener");
         Assert.Single(services, d => d.ServiceType == typeof(IPermissionChecker));
     }
 
@@ -45,12 +45,13 @@ public sealed class StaffAndConfigRegistrationTests
         services.Configure<PenguinMailsInfraOptions>(o =>
         {
             o.PermissionCache.TimeToLive = TimeSpan.Zero;
-            o.PermissionCache.ListenReconnectDelay = TimeSpan.Zero;
+            o.ChangeNotifications.MaxReconnectDelay = TimeSpan.Zero;
         });
         await using var provider = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PenguinMailsInfraOptions>>().Value);
         Assert.Equal(2, ex.Failures.Count());
-        Assert.All(ex.Failures, f => Assert.StartsWith("PenguinMailsInfra:PermissionCache:", f, StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:PermissionCache:TimeToLive ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PenguinMailsInfra:ChangeNotifications:MaxReconnectDelay must be ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -195,7 +195,7 @@ public abstract class FeatureFlagServicesContract : IAsyncLifetime
         using var provider = new FeatureFlagSnapshotProvider(Store.FeatureFlags, TimeProvider.System);
         var log = new CapturingLogger<FeatureFlagRefreshService>();
         await using var service = new FeatureFlagRefreshService(
-            provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100), ListenForChanges = false }, null, SchemaName.Default, TimeProvider.System, log);
+            provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100), ListenForChanges = false }, false, TimeProvider.System, log);
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);
         Assert.NotNull(provider.Current.Find(flag.Key));
@@ -294,8 +294,38 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
         }
     }
 
-    private static FeatureFlagRefreshService Listener(FeatureFlagSnapshotProvider provider, NpgsqlDataSource dataSource, CapturingLogger<FeatureFlagRefreshService> log) =>
-        new(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromHours(1) }, dataSource.OpenConnectionAsync, SchemaName.Default, TimeProvider.System, log);
+    private static ListeningRefresher Listener(FeatureFlagSnapshotProvider provider, NpgsqlDataSource dataSource, CapturingLogger<ChangeNotificationListener> log)
+    {
+        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromHours(1) }, true, TimeProvider.System, null);
+        var listener = new ChangeNotificationListener(dataSource, SchemaName.Default, service, null, new ChangeNotificationOptions(), TimeProvider.System, log);
+        return new ListeningRefresher(service, listener);
+    }
+
+    /// <summary>The flag refresher with the change-notification listener that asks it for reloads, started and stopped together.</summary>
+    private sealed class ListeningRefresher(FeatureFlagRefreshService service, ChangeNotificationListener listener) : IAsyncDisposable
+    {
+        public bool IsListening => listener.IsListening;
+
+        public Task StartAsync(CancellationToken cancellationToken) => service.StartAsync(cancellationToken);
+
+        public async Task StartedAsync(CancellationToken cancellationToken)
+        {
+            await service.StartedAsync(cancellationToken);
+            await listener.StartAsync(cancellationToken);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await listener.StopAsync(cancellationToken);
+            await service.StopAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await listener.DisposeAsync();
+            await service.DisposeAsync();
+        }
+    }
 
     private async Task<(UserId Admin, FeatureFlagManager Manager)> SecondProcessManagerAsync()
     {
@@ -315,7 +345,7 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
     public async Task Listener_ChangeBySecondProcess_ArrivesByNotifyLongBeforeTheRefreshInterval()
     {
         using var provider = new FeatureFlagSnapshotProvider(new NpgsqlFeatureFlagRepository(First, SchemaName.Default, TimeProvider.System), TimeProvider.System);
-        var log = new CapturingLogger<FeatureFlagRefreshService>();
+        var log = new CapturingLogger<ChangeNotificationListener>();
         await using var service = Listener(provider, First, log);
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);
@@ -330,14 +360,14 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
 
         await service.StopAsync(CancellationToken.None);
         Assert.Equal(1, log.Count(5020));
-        Assert.Equal(0, log.Count(5011));
+        Assert.Equal(0, log.Count(5021));
     }
 
     [PostgresFact]
     public async Task Listener_ConnectionKilled_ReconnectsAndStillReceivesChanges()
     {
         using var provider = new FeatureFlagSnapshotProvider(new NpgsqlFeatureFlagRepository(First, SchemaName.Default, TimeProvider.System), TimeProvider.System);
-        var log = new CapturingLogger<FeatureFlagRefreshService>();
+        var log = new CapturingLogger<ChangeNotificationListener>();
         await using var service = Listener(provider, First, log);
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
+using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Staff;
@@ -81,7 +84,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             optionsB,
             clock
         );
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, TimeProvider.System);
+        await using var listenerB = new ChangeNotificationListener(_processB, SchemaName.Default, null, checkerB, new ChangeNotificationOptions(), TimeProvider.System);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
@@ -109,15 +112,15 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
         var clock = new ManualClock();
         var membersA = new NpgsqlStaffMemberRepository(_processA!, SchemaName.Default, clock);
         var rolesA = new NpgsqlStaffRoleRepository(_processA!, SchemaName.Default, clock);
-        var optionsB = new PermissionCacheOptions { TimeToLive = TimeSpan.FromHours(1), ListenReconnectDelay = TimeSpan.FromMilliseconds(100) };
+        var optionsB = new PermissionCacheOptions { TimeToLive = TimeSpan.FromHours(1) };
         using var checkerB = new CachedPermissionChecker(
             new NpgsqlStaffMemberRepository(_processB!, SchemaName.Default, clock),
             new NpgsqlStaffRoleRepository(_processB!, SchemaName.Default, clock),
             optionsB,
             clock
         );
-        var log = new CapturingLogger<PermissionChangeListener>();
-        using var listenerB = new PermissionChangeListener(_processB, SchemaName.Default, checkerB, optionsB, TimeProvider.System, log);
+        var log = new CapturingLogger<ChangeNotificationListener>();
+        await using var listenerB = new ChangeNotificationListener(_processB, SchemaName.Default, null, checkerB, new ChangeNotificationOptions(), TimeProvider.System, log);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
 
@@ -139,5 +142,50 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
 
         await listenerB.StopAsync(CancellationToken.None);
         Assert.Contains(log.Entries, e => e.EventId.Id == 6122);
+    }
+
+    [PostgresFact]
+    public async Task Registration_HoldsExactlyOneListeningConnection_ThroughWhichFlagAndStaffChangesBothArrive()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddPenguinMailsInfra(o =>
+        {
+            o.ConnectionString = _connectionString + ";Application Name=one-listener";
+            o.FeatureFlags.RefreshInterval = TimeSpan.FromDays(1); // only a notification can bring the change in time
+            o.PermissionCache.TimeToLive = TimeSpan.FromHours(1);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var listener = Assert.Single(host.Services.GetServices<IHostedService>().OfType<ChangeNotificationListener>());
+        await listener.Listening.WaitAsync(Bound);
+
+        await using (var count = _processA!.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'one-listener' AND query LIKE 'LISTEN%'"))
+        {
+            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+        }
+
+        var clock = new ManualClock();
+        var flags = host.Services.GetRequiredService<FeatureFlagSnapshotProvider>();
+        var key = "one-listener-" + Guid.NewGuid().ToString("N")[..8];
+        await new NpgsqlFeatureFlagRepository(_processA!, SchemaName.Default, clock).AddAsync(new FeatureFlag { Key = key, IsEnabled = true, RolloutPercentage = 100 });
+        Assert.True(await EventuallyAsync(() => Task.FromResult(flags.Current.Find(key) is not null)), "the flag change did not arrive");
+
+        var checker = host.Services.GetRequiredService<CachedPermissionChecker>();
+        var membersA = new NpgsqlStaffMemberRepository(_processA!, SchemaName.Default, clock);
+        var rolesA = new NpgsqlStaffRoleRepository(_processA!, SchemaName.Default, clock);
+        var user = await NewUserAsync(_processA!);
+        var role = await rolesA.AddAsync(new StaffRole { Id = new StaffRoleId(40), Name = "one-listener" });
+        await rolesA.GrantAsync(role.Id, new PermissionId(1));
+        await membersA.AddAsync(new StaffMember { UserId = user, RoleId = role.Id });
+        Assert.True(await EventuallyAsync(async () => await checker.HasPermissionAsync(user, WellKnownPermissions.VpsRead)));
+        await rolesA.RevokeAsync(role.Id, new PermissionId(1));
+        Assert.True(await EventuallyAsync(async () => !await checker.HasPermissionAsync(user, WellKnownPermissions.VpsRead)), "the staff change did not arrive");
+
+        await using (var count = _processA!.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'one-listener' AND query LIKE 'LISTEN%'"))
+        {
+            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+        }
+
+        await host.StopAsync();
     }
 }

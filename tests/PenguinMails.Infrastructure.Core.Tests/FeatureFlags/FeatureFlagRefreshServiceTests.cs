@@ -18,7 +18,7 @@ public sealed class FeatureFlagRefreshServiceTests
                 : throw new TransientDatabaseException("reading flags", new TimeoutException()));
         using var provider = new FeatureFlagSnapshotProvider(repo.Object, TimeProvider.System);
         var log = new CapturingLogger<FeatureFlagRefreshService>();
-        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100) }, null, "public", TimeProvider.System, log);
+        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100) }, false, TimeProvider.System, log);
 
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class FeatureFlagRefreshServiceTests
         repo.Setup(r => r.ListAllAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new TransientDatabaseException("reading flags", new TimeoutException()));
         using var provider = new FeatureFlagSnapshotProvider(repo.Object, TimeProvider.System);
         var log = new CapturingLogger<FeatureFlagRefreshService>();
-        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions(), null, "public", TimeProvider.System, log);
+        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions(), false, TimeProvider.System, log);
 
         await service.StartedAsync(CancellationToken.None);
         await service.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
@@ -68,7 +68,7 @@ public sealed class FeatureFlagRefreshIntervalTests
         });
         var time = new SteppingTimeProvider();
         using var provider = new FeatureFlagSnapshotProvider(repo.Object, time);
-        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromSeconds(30) }, null, "public", time, null);
+        var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromSeconds(30) }, false, time, null);
         await service.StartedAsync(CancellationToken.None);
         Assert.True(await UntilAsync(() => time.PendingTimers > 0), "the loop never armed its timer");
 
