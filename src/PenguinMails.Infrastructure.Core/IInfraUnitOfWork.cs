@@ -1,4 +1,3 @@
-using PenguinMails.Infrastructure.Core.Vps;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Preferences;
@@ -6,6 +5,7 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.SystemConfig;
 using PenguinMails.Infrastructure.Core.Tenants;
+using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core;
 
@@ -62,22 +62,4 @@ public interface IInfraUnitOfWork : IAsyncDisposable
     /// <summary>Discards every operation of the unit.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task RollbackAsync(CancellationToken cancellationToken = default);
-}
-
-/// <summary>Starts units of work.</summary>
-public interface IInfraUnitOfWorkFactory
-{
-    /// <summary>Begins a unit of work (a read-committed transaction).</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default);
-}
-
-/// <summary>Thrown by an operation on a unit of work whose transaction an earlier failure aborted, or that has ended.</summary>
-public sealed class UnitOfWorkAbortedException : PenguinMailsException
-{
-    /// <summary>Initializes a new instance.</summary>
-    /// <param name="reason">Why the unit can no longer be used.</param>
-    /// <param name="innerException">The exception that caused this one, if any.</param>
-    public UnitOfWorkAbortedException(string reason, Exception? innerException = null)
-        : base($"The unit of work cannot be used: {reason}.", innerException) { }
 }

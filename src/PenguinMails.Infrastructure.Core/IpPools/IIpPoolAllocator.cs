@@ -1,34 +1,4 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
-
-/// <summary>What to allocate: an IP for one domain, with optional exclusions.</summary>
-/// <param name="DomainId">The domain (a host <c>domains</c> row).</param>
-public sealed record IpAllocationRequest(DomainId DomainId)
-{
-    /// <summary>
-    /// When the new assignment ends (UTC, after the time of the allocation); null for
-    /// <see cref="IpAllocationOptions.DefaultAssignmentDuration"/> (open-ended by default).
-    /// </summary>
-    public DateTimeOffset? Expires { get; init; }
-
-    /// <summary>IPs that must not be chosen; null for none.</summary>
-    public IReadOnlyCollection<SmtpIpAddressId>? ExcludeIps { get; init; }
-
-    /// <summary>VPS instances whose IPs must not be chosen (a decommission moves assignments off one); null for none.</summary>
-    public IReadOnlyCollection<VpsInstanceId>? ExcludeVpsInstances { get; init; }
-
-    /// <summary>When set, only these IPs may be chosen (a decommission plan's target); null for any.</summary>
-    public IReadOnlyCollection<SmtpIpAddressId>? OnlyIps { get; init; }
-}
-
-/// <summary>An acknowledged allocation: the new assignment and the IP as stored after it.</summary>
-/// <param name="Assignment">The new assignment (status <c>active</c>, or <c>warming</c> on a warming IP).</param>
-/// <param name="Ip">The IP after the allocation: <c>assigned_count</c> one higher, status moved along its lifecycle.</param>
-/// <param name="PreviousIpStatus">The IP's status before (available and warmed become assigned; assigned and warming stay).</param>
-public sealed record IpAllocation(DomainIpAssignment Assignment, SmtpIpAddress Ip, SmtpIpAddressStatus PreviousIpStatus);
 
 /// <summary>
 /// Gives SMTP IPs to domains, one transaction per allocation: chooses by <see cref="IpAllocationPolicy"/>, locks the

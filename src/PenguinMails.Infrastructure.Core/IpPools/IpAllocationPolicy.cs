@@ -4,55 +4,6 @@ using PenguinMails.Infrastructure.Core.Vps;
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>
-/// One IP as the allocation policy sees it: the IP's own columns, its VPS instance's region and status, and what the
-/// requesting domain already holds.
-/// </summary>
-/// <param name="Id">The IP.</param>
-/// <param name="VpsInstanceId">Its VPS instance, or null when not attached.</param>
-/// <param name="Region">The VPS instance's <c>region</c>, or null.</param>
-/// <param name="VpsStatus">The VPS instance's status, or null when the IP has no VPS.</param>
-/// <param name="Status">The IP's status.</param>
-/// <param name="ReputationState">The IP's reputation, or null before the first check.</param>
-/// <param name="AssignedCount">The IP's <c>assigned_count</c>.</param>
-/// <param name="HeldByDomain">Whether the domain already holds a non-expired assignment to this IP.</param>
-/// <param name="DomainAssignmentsOnVps">The domain's non-expired assignments to IPs of the same VPS instance.</param>
-/// <param name="DomainAssignmentsInRegion">The domain's non-expired assignments to IPs in the same region (0 when the region is unknown).</param>
-public sealed record IpCandidate(
-    SmtpIpAddressId Id,
-    VpsInstanceId? VpsInstanceId,
-    string? Region,
-    VpsInstanceStatus? VpsStatus,
-    SmtpIpAddressStatus Status,
-    ReputationState? ReputationState,
-    int AssignedCount,
-    bool HeldByDomain,
-    int DomainAssignmentsOnVps,
-    int DomainAssignmentsInRegion
-);
-
-/// <summary>Why an IP cannot be given to a domain, in the order the policy checks.</summary>
-public enum IpIneligibility
-{
-    /// <summary>The IP's status is not assignable (degraded, quarantined, burned).</summary>
-    StatusNotAssignable = 1,
-
-    /// <summary>The request excluded the IP or its VPS instance.</summary>
-    ExcludedByRequest = 2,
-
-    /// <summary>The IP has no VPS instance, or the instance is not <c>active</c> (with <see cref="IpAllocationOptions.RequireActiveVps"/>).</summary>
-    VpsNotActive = 3,
-
-    /// <summary>The IP's reputation is in <see cref="IpAllocationOptions.ExcludedReputationStates"/>.</summary>
-    ExcludedReputation = 4,
-
-    /// <summary>The domain already holds a non-expired assignment to the IP (the schema allows one per domain and IP).</summary>
-    AlreadyHeldByDomain = 5,
-
-    /// <summary>The IP holds <see cref="IpAllocationOptions.MaxAssignmentsPerIp"/> assignments already: eligible, but busy.</summary>
-    AtCapacity = 6,
-}
-
-/// <summary>
 /// The allocation policy, pure (no I/O): which candidates are eligible and how they rank. Both stores load the
 /// candidates and then call this, so they choose the same IP for the same data.
 /// </summary>

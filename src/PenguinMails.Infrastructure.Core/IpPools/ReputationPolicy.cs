@@ -2,57 +2,6 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
-/// <summary>Why the reputation policy recommends a move.</summary>
-public enum ReputationMoveReason
-{
-    /// <summary><c>poor_reputation</c>: the reputation is at or below <see cref="ReputationPolicyOptions.DegradeAt"/>.</summary>
-    PoorReputation = 1,
-
-    /// <summary><c>critical_reputation</c>: the reputation is at or below <see cref="ReputationPolicyOptions.QuarantineAt"/>.</summary>
-    CriticalReputation = 2,
-
-    /// <summary><c>listed_at_major_provider</c>: a major mailbox provider lists the IP.</summary>
-    ListedAtMajorProvider = 3,
-
-    /// <summary><c>listed</c>: a blacklist service or another mailbox provider lists the IP.</summary>
-    Listed = 4,
-
-    /// <summary><c>still_bad</c>: degraded or quarantined for <see cref="ReputationPolicyOptions.BurnAfter"/> or longer and still bad.</summary>
-    StillBad = 5,
-
-    /// <summary><c>recovered</c>: the reputation is better than <see cref="ReputationPolicyOptions.DegradeAt"/> and nothing that counts lists the IP.</summary>
-    Recovered = 6,
-}
-
-/// <summary>Conversions of <see cref="ReputationMoveReason"/>.</summary>
-public static class ReputationMoveReasonExtensions
-{
-    /// <summary>The snake_case name used in logs and metric tags, for example <c>still_bad</c>.</summary>
-    /// <param name="reason">The reason.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined reason.</exception>
-    public static string ToTagValue(this ReputationMoveReason reason) => reason switch
-    {
-        ReputationMoveReason.PoorReputation => "poor_reputation",
-        ReputationMoveReason.CriticalReputation => "critical_reputation",
-        ReputationMoveReason.ListedAtMajorProvider => "listed_at_major_provider",
-        ReputationMoveReason.Listed => "listed",
-        ReputationMoveReason.StillBad => "still_bad",
-        ReputationMoveReason.Recovered => "recovered",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a defined reputation move reason."),
-    };
-}
-
-/// <summary>A lifecycle move the reputation policy recommends for one IP.</summary>
-/// <param name="Ip">The IP as read; its status is the one the apply step expects (compare-and-set).</param>
-/// <param name="To">The recommended status; the IP lifecycle allows the move from <see cref="From"/>.</param>
-/// <param name="Reason">Why.</param>
-/// <param name="Explanation">Why, in words, for logs and operators (statuses, reputation, provider keys; no other values).</param>
-public sealed record ReputationRecommendation(SmtpIpAddress Ip, SmtpIpAddressStatus To, ReputationMoveReason Reason, string Explanation)
-{
-    /// <summary>The IP's status as read.</summary>
-    public SmtpIpAddressStatus From => Ip.Status;
-}
-
 /// <summary>
 /// The reputation policy as a pure function: from an IP's <c>status</c>, <c>reputation_state</c>,
 /// <c>provider_blacklist_status</c> and <c>updated</c>, the lifecycle move to make, if any. No I/O.

@@ -2,47 +2,9 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.Lifecycles;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
-
-/// <summary>
-/// Applies the reputation policy (<see cref="ReputationPolicy"/>) to the stored IPs: recommends moves, and on request
-/// applies them with the IP repository's compare-and-set, logging and counting each.
-/// </summary>
-public interface IReputationPolicyService
-{
-    /// <summary>Reads every IP and returns the moves the policy recommends now. Writes nothing.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    Task<IReadOnlyList<ReputationRecommendation>> RecommendAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Applies <paramref name="recommendations"/>, each with a compare-and-set on the status its IP was read with
-    /// (<see cref="ISmtpIpAddressRepository.ChangeStatusAsync"/>). Each applied move is logged with its reason (event
-    /// 7100) and counted; a move lost to a concurrent change, or whose IP was deleted, is reported in
-    /// <see cref="ReputationApplyResult.LostRaces"/> (event 7101) and the rest go on.
-    /// </summary>
-    /// <param name="recommendations">Recommendations from <see cref="RecommendAsync"/> or <see cref="ReputationPolicy"/>.</param>
-    /// <param name="cancellationToken">Cancels the operation; moves already written stay.</param>
-    /// <exception cref="InvalidStatusTransitionException">A recommendation asks for a move the IP lifecycle does not allow (not one the policy made).</exception>
-    Task<ReputationApplyResult> ApplyAsync(IEnumerable<ReputationRecommendation> recommendations, CancellationToken cancellationToken = default);
-}
-
-/// <summary>A move the reputation service applied.</summary>
-/// <param name="Recommendation">The recommendation applied.</param>
-/// <param name="Stored">The IP as stored after the move.</param>
-public sealed record ReputationAppliedMove(ReputationRecommendation Recommendation, SmtpIpAddress Stored);
-
-/// <summary>A recommended move not made: the IP's status changed, or the IP was deleted, since it was read.</summary>
-/// <param name="Recommendation">The recommendation.</param>
-/// <param name="Error">What the store reported (the exception's message: entity, id, statuses).</param>
-public sealed record ReputationLostRace(ReputationRecommendation Recommendation, string Error);
-
-/// <summary>The outcome of <see cref="IReputationPolicyService.ApplyAsync"/>.</summary>
-/// <param name="Applied">Moves written.</param>
-/// <param name="LostRaces">Moves not written because the row changed or vanished.</param>
-public sealed record ReputationApplyResult(IReadOnlyList<ReputationAppliedMove> Applied, IReadOnlyList<ReputationLostRace> LostRaces);
 
 /// <summary>The implementation of <see cref="IReputationPolicyService"/> over <see cref="ISmtpIpAddressRepository"/> (the same on every store).</summary>
 public sealed class ReputationPolicyService : IReputationPolicyService

@@ -124,36 +124,3 @@ public static class WarmupPlanner
         return result;
     }
 }
-
-/// <summary>An IP that went unused long enough to need warming again (see <see cref="WarmupPlanner.IpsNeedingRewarm"/>).</summary>
-/// <param name="Ip">The IP as read; its status is the one the apply step expects (compare-and-set).</param>
-/// <param name="LastUsed">The latest <c>last_sent</c> of its assignments, or its <c>created</c> when <paramref name="NeverSent"/>.</param>
-/// <param name="NeverSent">Whether no assignment of the IP has a <c>last_sent</c>.</param>
-/// <param name="UnusedDays">Whole days since <paramref name="LastUsed"/>.</param>
-/// <param name="CanApply">Whether the IP lifecycle allows the move to <c>warming</c> from the IP's status.</param>
-/// <param name="Explanation">Why, in words, for logs and operators.</param>
-public sealed record WarmupRewarmRecommendation(SmtpIpAddress Ip, DateTimeOffset LastUsed, bool NeverSent, int UnusedDays, bool CanApply, string Explanation);
-
-/// <summary>A write the warmup service lost to a concurrent change (compare-and-set), or whose row was gone.</summary>
-/// <param name="Entity">The entity, <c>SmtpIpAddress</c> or <c>DomainIpAssignment</c>.</param>
-/// <param name="Id">The row's id.</param>
-/// <param name="Reason">What happened, from the exception (no values beyond ids and statuses).</param>
-public sealed record WarmupLostRace(string Entity, string Id, string Reason);
-
-/// <summary>The outcome of <see cref="IWarmupService.AdvanceCompletedAsync"/>.</summary>
-/// <param name="AssignmentsWarmed">Assignments moved from warmup state <c>warming</c> to <c>warmed</c>, as stored.</param>
-/// <param name="IpsWarmed">IPs moved from <c>warming</c> to <c>warmed</c>, as stored.</param>
-/// <param name="LostRaces">Moves not made because the row changed (or vanished) since it was read.</param>
-public sealed record WarmupAdvanceResult(
-    IReadOnlyList<DomainIpAssignment> AssignmentsWarmed,
-    IReadOnlyList<SmtpIpAddress> IpsWarmed,
-    IReadOnlyList<WarmupLostRace> LostRaces);
-
-/// <summary>The outcome of <see cref="IWarmupService.ApplyRewarmAsync"/>.</summary>
-/// <param name="Applied">IPs moved to <c>warming</c>, as stored.</param>
-/// <param name="NotAllowed">Recommendations the IP lifecycle does not allow to apply (<see cref="WarmupRewarmRecommendation.CanApply"/> false).</param>
-/// <param name="LostRaces">Moves not made because the IP's status changed (or the row vanished) since it was read.</param>
-public sealed record WarmupRewarmResult(
-    IReadOnlyList<SmtpIpAddress> Applied,
-    IReadOnlyList<WarmupRewarmRecommendation> NotAllowed,
-    IReadOnlyList<WarmupLostRace> LostRaces);

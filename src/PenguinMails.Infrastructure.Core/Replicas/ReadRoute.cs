@@ -1,19 +1,5 @@
 namespace PenguinMails.Infrastructure.Core.Replicas;
 
-/// <summary>How fresh a read sent to a standby must be.</summary>
-public enum ReadConsistency
-{
-    /// <summary>Any standby state: the read may miss writes the primary acknowledged moments ago (replica lag).</summary>
-    Stale = 0,
-
-    /// <summary>
-    /// The standby must first have replayed the primary's current WAL position (so the read sees every write acknowledged
-    /// before it started, this process's and others'); it waits for that up to
-    /// <see cref="ReplicaOptions.ReadYourWritesTimeout"/>, then reads the primary instead.
-    /// </summary>
-    ReadYourWrites = 1,
-}
-
 /// <summary>
 /// Declares, for the calls made in the current asynchronous flow, where the PostgreSQL repositories' paged lists and
 /// counts may read. Everything else (every write, unit of work, bulk import, migration, lock, get by id, permission
@@ -53,28 +39,6 @@ public static class ReadRoute
     public static ReadRouteScope Primary() => new(null);
 
     internal static void Set(ReadRouteDecision? decision) => s_current.Value = decision;
-}
-
-/// <summary>A routing scope of <see cref="ReadRoute"/>; disposing it restores the routing that was in force before.</summary>
-public sealed class ReadRouteScope : IDisposable
-{
-    private readonly ReadRouteDecision? _previous;
-    private int _disposed;
-
-    internal ReadRouteScope(ReadRouteDecision? decision)
-    {
-        _previous = ReadRoute.Current;
-        ReadRoute.Set(decision);
-    }
-
-    /// <summary>Restores the previous routing.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            ReadRoute.Set(_previous);
-        }
-    }
 }
 
 /// <summary>A standby-read decision: whether a standby may serve the read, and how fresh it must be.</summary>

@@ -2,16 +2,6 @@ using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.SmtpIps;
 
-/// <summary>Filters for listing and counting SMTP IPs; null members do not filter.</summary>
-/// <param name="VpsInstanceId">Only IPs of this VPS instance.</param>
-/// <param name="Status">Only IPs in this status.</param>
-/// <param name="ReputationState">Only IPs with this reputation state.</param>
-public sealed record SmtpIpAddressFilter(
-    VpsInstanceId? VpsInstanceId = null,
-    SmtpIpAddressStatus? Status = null,
-    ReputationState? ReputationState = null
-);
-
 /// <summary>
 /// Reads and writes <c>smtp_ip_addresses</c>. Implemented on PostgreSQL (<c>NpgsqlSmtpIpAddressRepository</c>) and in
 /// memory (<c>InMemorySmtpIpAddressRepository</c> in the Testing package), with the same behaviour.

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.SmtpIps;
 
 /// <summary>The <c>smtp_ip_addresses.reputation_state</c> values: the last assessed sending reputation of an IP.</summary>
@@ -16,22 +14,4 @@ public enum ReputationState
 
     /// <summary><c>critical</c>.</summary>
     Critical = 4,
-}
-
-/// <summary>Conversions of <see cref="ReputationState"/> to and from its database strings.</summary>
-public static class ReputationStateExtensions
-{
-    internal static readonly DbEnumMap<ReputationState> Map = new(
-        SmtpIpAddress.TableName,
-        "reputation_state",
-        (ReputationState.Good, "good"),
-        (ReputationState.Fair, "fair"),
-        (ReputationState.Poor, "poor"),
-        (ReputationState.Critical, "critical")
-    );
-
-    /// <summary>The database string, for example <c>critical</c>.</summary>
-    /// <param name="state">The reputation state.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined reputation state.</exception>
-    public static string ToDatabaseValue(this ReputationState state) => Map.ToDb(state);
 }

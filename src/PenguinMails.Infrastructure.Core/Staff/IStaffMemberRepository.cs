@@ -1,9 +1,5 @@
 namespace PenguinMails.Infrastructure.Core.Staff;
 
-/// <summary>Filters for listing and counting staff members; null members do not filter.</summary>
-/// <param name="RoleId">Only staff members with this role.</param>
-public sealed record StaffMemberFilter(StaffRoleId? RoleId = null);
-
 /// <summary>
 /// Reads and writes <c>staff_members</c>, and reads the permissions a user holds. Implemented on PostgreSQL
 /// (<c>NpgsqlStaffMemberRepository</c>) and in memory (<c>InMemoryStaffMemberRepository</c> in the Testing package),

@@ -1,9 +1,5 @@
 namespace PenguinMails.Infrastructure.Core.SystemConfig;
 
-/// <summary>Filters for listing and counting system configuration entries; null members do not filter.</summary>
-/// <param name="Category">Only entries of this category (exact match).</param>
-public sealed record SystemConfigFilter(string? Category = null);
-
 /// <summary>
 /// Reads and writes <c>system_config</c>. Implemented on PostgreSQL (<c>NpgsqlSystemConfigRepository</c>) and in memory
 /// (<c>InMemorySystemConfigRepository</c> in the Testing package), with the same behaviour.

@@ -3,39 +3,6 @@ using System.Text;
 
 namespace PenguinMails.Infrastructure.Core.Tenants;
 
-/// <summary>A password rule of <see cref="TenantPolicies"/>.</summary>
-public enum PasswordRule
-{
-    /// <summary>At least <see cref="TenantPolicies.PasswordMinLength"/> characters (Unicode scalar values).</summary>
-    MinimumLength,
-
-    /// <summary>At least one uppercase letter (Unicode category Lu), when <see cref="TenantPolicies.PasswordRequireUppercase"/>.</summary>
-    Uppercase,
-
-    /// <summary>At least one decimal digit (Unicode category Nd), when <see cref="TenantPolicies.PasswordRequireNumbers"/>.</summary>
-    Number,
-
-    /// <summary>
-    /// At least one symbol, when <see cref="TenantPolicies.PasswordRequireSymbols"/>: a character in a Unicode punctuation
-    /// (Pc, Pd, Ps, Pe, Pi, Pf, Po) or symbol (Sm, Sc, Sk, So) category — for example <c>! @ # $ % ^ &amp; * - _ + = ~ €</c>.
-    /// Spaces, letters, digits, marks and control characters are not symbols.
-    /// </summary>
-    Symbol,
-}
-
-/// <summary>What happens to a new member of a tenant, by <see cref="TenantPolicies"/>.</summary>
-public enum MemberAdmission
-{
-    /// <summary>The member joins at once (<c>company_auto_approve_members</c>).</summary>
-    Approved,
-
-    /// <summary>A tenant administrator must approve the member.</summary>
-    PendingApproval,
-
-    /// <summary>The member must first verify their email address (<c>company_require_email_verification</c>).</summary>
-    PendingEmailVerification,
-}
-
 /// <summary>
 /// Pure decisions from a tenant's <see cref="TenantPolicies"/>: no I/O, the same answer for the same input (time is
 /// passed in or read from a <see cref="TimeProvider"/>).

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Vps;
 
 /// <summary>The <c>vps_instances.status</c> values. See <see cref="VpsInstanceLifecycle"/> for the allowed moves.</summary>
@@ -16,22 +14,4 @@ public enum VpsInstanceStatus
 
     /// <summary><c>decommissioned</c>: retired (terminal).</summary>
     Decommissioned = 4,
-}
-
-/// <summary>Conversions of <see cref="VpsInstanceStatus"/> to and from its database strings.</summary>
-public static class VpsInstanceStatusExtensions
-{
-    internal static readonly DbEnumMap<VpsInstanceStatus> Map = new(
-        "vps_instances",
-        "status",
-        (VpsInstanceStatus.Active, "active"),
-        (VpsInstanceStatus.Provisioning, "provisioning"),
-        (VpsInstanceStatus.ScheduledDecommission, "scheduled_decommission"),
-        (VpsInstanceStatus.Decommissioned, "decommissioned")
-    );
-
-    /// <summary>The database string, for example <c>scheduled_decommission</c>.</summary>
-    /// <param name="status">The status.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined status.</exception>
-    public static string ToDatabaseValue(this VpsInstanceStatus status) => Map.ToDb(status);
 }
