@@ -5,10 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
+using PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.SmtpIps;
@@ -98,7 +100,7 @@ public static class PenguinMailsInfraServiceCollectionExtensions
 
         // Domain services work over the repository interfaces, so they are the same on every store.
         FeatureFlagsServiceRegistration.AddFeatureFlags(services);
-        StaffAndConfigServiceRegistration.AddStaffAndConfigServices(services);
+        PermissionsAndSettingsServiceRegistration.AddPermissionsAndSettingsServices(services);
         IpPoolAllocationServiceRegistration.AddIpPoolAllocation(services);
         IpPoolPoliciesServiceRegistration.AddIpPoolPolicies(services);
 

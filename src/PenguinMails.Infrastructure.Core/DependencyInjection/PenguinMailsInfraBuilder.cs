@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 using PenguinMails.Infrastructure.Core.Reliability;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;

@@ -1,6 +1,7 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 
@@ -179,7 +180,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
         }
 
         throw !string.Equals(actual.Key, flag.Key, StringComparison.Ordinal)
-            ? ConfigAreaReads.Immutable(Entity, "key")
+            ? RequiredColumnReads.Immutable(Entity, "key")
             : InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, flag.Id.ToString(), "it was updated since it was read"));
     }
 

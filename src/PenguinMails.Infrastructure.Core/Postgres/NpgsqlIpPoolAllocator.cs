@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.IpPools;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Preferences;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
@@ -140,7 +141,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
         }
 
         throw actual.UserId != preferences.UserId
-            ? ConfigAreaReads.Immutable(Entity, "user_id")
+            ? RequiredColumnReads.Immutable(Entity, "user_id")
             : InfraTelemetry.Conflict(new ConcurrencyConflictException(Entity, preferences.Id.ToString(), "it was updated since it was read"));
     }
 

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Postgres;
-using PenguinMails.Infrastructure.Core.Postgres.Schema;
-using PenguinMails.Infrastructure.Core.Vps;
-using PenguinMails.Infrastructure.TestKit.Postgres;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.SystemConfig;
 using PenguinMails.Infrastructure.Core.Tenants;
+using PenguinMails.Infrastructure.Core.Vps;
+using PenguinMails.Infrastructure.TestKit.Postgres;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 

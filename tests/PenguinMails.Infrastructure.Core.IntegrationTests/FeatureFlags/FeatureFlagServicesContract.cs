@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.TestKit;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using Xunit.Abstractions;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Vps;
+using Xunit.Abstractions;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 

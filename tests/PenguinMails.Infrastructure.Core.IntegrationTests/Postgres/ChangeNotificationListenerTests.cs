@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
-using PenguinMails.Infrastructure.Core.Testing;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
+using PenguinMails.Infrastructure.Core.Testing;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Postgres;
 

@@ -1,8 +1,8 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
-using SeedReader = PenguinMails.Infrastructure.Core.IntegrationTests.Schema.SeedContract;
 using PenguinMails.Infrastructure.TestKit;
 using Xunit.Abstractions;
+using SeedReader = PenguinMails.Infrastructure.Core.IntegrationTests.Schema.SeedContract;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Reliability;
 

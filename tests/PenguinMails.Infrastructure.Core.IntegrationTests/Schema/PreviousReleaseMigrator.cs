@@ -7,7 +7,6 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Internal;
-
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Reliability;
 
 namespace PenguinMails.Infrastructure.Core.Tests.Reliability;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
-using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.Tests.Replicas;

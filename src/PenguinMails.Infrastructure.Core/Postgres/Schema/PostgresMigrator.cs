@@ -7,6 +7,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Internal;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Schema.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Schema;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Staff;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>Registers the feature-flag snapshot, evaluator, manager and the hosted refresher.</summary>
 internal static class FeatureFlagsServiceRegistration

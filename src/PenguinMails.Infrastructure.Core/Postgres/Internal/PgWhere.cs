@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>Builds the WHERE clause of a filtered list or count from constant fragments; values stay positional parameters.</summary>
 internal static class PgWhere

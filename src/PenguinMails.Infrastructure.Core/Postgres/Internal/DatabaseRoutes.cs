@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Replicas;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// Where the package's connections go on a multi-host data source, by declared intent (never by the statement's text):

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>
 /// The data source the package uses: the application's registered one (an <see cref="NpgsqlDataSource"/> or an
@@ -44,7 +44,7 @@ internal sealed class InfraDataSource : IAsyncDisposable, IDisposable
         }
 
         DataSource = DatabaseRoutes.Primary(Root);
-        StandbyReads = Postgres.StandbyReads.For(Root, options.Replicas.ReadYourWritesTimeout, time);
+        StandbyReads = Postgres.Internal.StandbyReads.For(Root, options.Replicas.ReadYourWritesTimeout, time);
         BackgroundReadsFromStandby = options.Replicas.BackgroundReadsFromStandby && StandbyReads is not null;
         if (options.TransientRetry.Enabled)
         {

@@ -2,7 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PenguinMails.Infrastructure.Core.Internal;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>Adds positional parameters with an explicit type, so a NULL is typed and never spliced into SQL.</summary>
 internal static class Params

@@ -2,18 +2,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Preferences;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.SystemConfig;
 using PenguinMails.Infrastructure.Core.Tenants;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>Registers the Staff, SystemConfig, Tenants and Preferences services (the same on every store).</summary>
-internal static class StaffAndConfigServiceRegistration
+internal static class PermissionsAndSettingsServiceRegistration
 {
-    internal static void AddStaffAndConfigServices(IServiceCollection services)
+    internal static void AddPermissionsAndSettingsServices(IServiceCollection services)
     {
         services.TryAddSingleton(sp => new CachedPermissionChecker(
             sp.GetRequiredService<IStaffMemberRepository>(),

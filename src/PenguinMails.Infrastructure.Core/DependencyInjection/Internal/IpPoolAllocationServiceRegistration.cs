@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>Registers IP allocation, rotation and decommission planning.</summary>
 internal static class IpPoolAllocationServiceRegistration

@@ -2,7 +2,7 @@ using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Replicas;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// Runs one command either on a connection of its own from the data source (opened and returned to the pool per call)

@@ -4,7 +4,7 @@ using PenguinMails.Infrastructure.Core.Reliability;
 using Polly;
 using Polly.Retry;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// The optional retry of transient failures for the PostgreSQL repositories of one data source (see

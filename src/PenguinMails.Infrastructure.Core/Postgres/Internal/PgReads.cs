@@ -1,7 +1,7 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// The reader callbacks the repositories share: one row, all rows, a count, rows affected, and the re-read that tells

@@ -1,7 +1,7 @@
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// Translates PostgreSQL errors into the package's exceptions by SQLSTATE, keeping the driver's exception as the

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>
 /// Binds <see cref="PenguinMailsInfraOptions"/> from configuration so that a list given in configuration replaces the

@@ -5,7 +5,7 @@ using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>
 /// Reports every invalid option of the whole tree at once, each message starting with its configuration path

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
+using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>Registers the IP pool policies: warmup, reputation policy and the tenant cost report.</summary>
 internal static class IpPoolPoliciesServiceRegistration

@@ -1,4 +1,4 @@
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// What a statement does, as its caller declares it (never guessed from the SQL text): whether a failed call may be

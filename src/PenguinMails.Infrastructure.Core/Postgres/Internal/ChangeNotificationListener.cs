@@ -5,7 +5,7 @@ using Npgsql;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.Staff;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>
 /// Holds one connection (on the write route: a standby refuses LISTEN) that runs <c>LISTEN penguinmails_infra</c> and

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Internal;
 
-namespace PenguinMails.Infrastructure.Core.Postgres;
+namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 /// <summary>Reads by ordinal for columns the configuration entities treat as required (NULL is an error naming table, column and row).</summary>
-internal static class ConfigAreaReads
+internal static class RequiredColumnReads
 {
     public static bool RequiredBool(this NpgsqlDataReader r, int i, string table, RowKey rowKey) =>
         r.IsDBNull(i) ? throw new UnknownDatabaseValueException(table, r.GetName(i), null, rowKey.ToString()) : r.GetBoolean(i);

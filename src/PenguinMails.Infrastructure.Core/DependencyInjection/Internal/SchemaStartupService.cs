@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
-namespace PenguinMails.Infrastructure.Core.DependencyInjection;
+namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 
 /// <summary>
 /// Migrates or verifies the schema when the host starts, as <see cref="PenguinMailsInfraOptions.StartupMigration"/> says.
