@@ -214,7 +214,7 @@ public sealed class SmokeStore : IContractStore
     public IStaffRoleRepository StaffRoles => throw new NotSupportedException();
     public IPermissionRepository Permissions => throw new NotSupportedException();
     public IStaffMemberRepository StaffMembers => throw new NotSupportedException();
-    public ISystemConfigRepository SystemConfig => throw new NotSupportedException();
+    public ISystemConfigRepository SystemConfigs => throw new NotSupportedException();
     public IFeatureFlagRepository FeatureFlags => throw new NotSupportedException();
     public IUserPreferencesRepository UserPreferences => throw new NotSupportedException();
     public ITenantConfigRepository TenantConfigs => throw new NotSupportedException();

@@ -8,7 +8,7 @@ namespace PenguinMails.Infrastructure.Core.Benchmarks;
 
 /// <summary>
 /// The library's get-by-id on four data sources: Npgsql's defaults (Max Auto Prepare=0, reset on close; the baseline),
-/// each setting alone, and both (what the package's own data source uses, InfraDataSource). The figure issue 7 asks for.
+/// each setting alone, and both (what the package's own data source uses, InfraDataSource).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]

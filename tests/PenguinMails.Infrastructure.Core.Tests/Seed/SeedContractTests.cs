@@ -56,7 +56,7 @@ public sealed class SeedContractTests
     [Fact]
     public void SeedFile_RepositoryCopy_IsByteForByteTheSharedSeed()
     {
-        // SHA-256 of ../shared/seeds/000_0989560edfceec65.txt as handed over; the repository keeps a copy so that a fresh
+        // SHA-256 of the seed 000_0989560edfceec65.txt as handed over; the repository keeps a copy so that a fresh
         // clone runs the tests. A changed seed is a changed schema contract: update the copy and this hash together.
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(RepositoryLayout.SeedFile)));
 
