@@ -8,30 +8,30 @@ namespace PenguinMails.Infrastructure.Core.Staff;
 /// </summary>
 internal static partial class StaffLog
 {
-    [LoggerMessage(EventId = 6100, EventName = "PermissionDenied", Level = LogLevel.Warning, Message = "Permission denied: user {UserId} lacks {Permission}")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionDenied, EventName = nameof(PenguinMailsInfraEventIds.PermissionDenied), Level = LogLevel.Warning, Message = "Permission denied: user {UserId} lacks {Permission}")]
     public static partial void PermissionDenied(ILogger logger, UserId userId, string permission);
 
-    [LoggerMessage(EventId = 6101, EventName = "StaffAdministrationDenied", Level = LogLevel.Warning, Message = "Staff administration denied: user {ActingUserId} attempted {Operation} without {Permission}")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.StaffAdministrationDenied, EventName = nameof(PenguinMailsInfraEventIds.StaffAdministrationDenied), Level = LogLevel.Warning, Message = "Staff administration denied: user {ActingUserId} attempted {Operation} without {Permission}")]
     public static partial void AdministrationDenied(ILogger logger, UserId actingUserId, string operation, string permission);
 
-    [LoggerMessage(EventId = 6102, EventName = "StaffAdministrationChange", Level = LogLevel.Information, Message = "Staff administration: user {ActingUserId} performed {Operation} on {Target}")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.StaffAdministrationChange, EventName = nameof(PenguinMailsInfraEventIds.StaffAdministrationChange), Level = LogLevel.Information, Message = "Staff administration: user {ActingUserId} performed {Operation} on {Target}")]
     public static partial void AdministrationChange(ILogger logger, UserId actingUserId, string operation, string target);
 
-    [LoggerMessage(EventId = 6103, EventName = "StaffAdministratorBootstrapped", Level = LogLevel.Warning, Message = "Bootstrap: user {UserId} was made administrator with role {RoleId}")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.StaffAdministratorBootstrapped, EventName = nameof(PenguinMailsInfraEventIds.StaffAdministratorBootstrapped), Level = LogLevel.Warning, Message = "Bootstrap: user {UserId} was made administrator with role {RoleId}")]
     public static partial void AdministratorBootstrapped(ILogger logger, UserId userId, StaffRoleId roleId);
 
-    [LoggerMessage(EventId = 6110, EventName = "PermissionSnapshotLoaded", Level = LogLevel.Debug, Message = "Permission snapshot loaded: {MemberCount} staff members with a role")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionSnapshotLoaded, EventName = nameof(PenguinMailsInfraEventIds.PermissionSnapshotLoaded), Level = LogLevel.Debug, Message = "Permission snapshot loaded: {MemberCount} staff members with a role")]
     public static partial void SnapshotLoaded(ILogger logger, int memberCount);
 
-    [LoggerMessage(EventId = 6111, EventName = "PermissionCacheInvalidated", Level = LogLevel.Debug, Message = "Permission cache invalidated: {Reason}")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionCacheInvalidated, EventName = nameof(PenguinMailsInfraEventIds.PermissionCacheInvalidated), Level = LogLevel.Debug, Message = "Permission cache invalidated: {Reason}")]
     public static partial void CacheInvalidated(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 6120, EventName = "PermissionListenerConnected", Level = LogLevel.Information, Message = "Permission change listener connected (LISTEN penguinmails_infra)")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionListenerConnected, EventName = nameof(PenguinMailsInfraEventIds.PermissionListenerConnected), Level = LogLevel.Information, Message = "Permission change listener connected (LISTEN penguinmails_infra)")]
     public static partial void ListenerConnected(ILogger logger);
 
-    [LoggerMessage(EventId = 6121, EventName = "PermissionListenerFailed", Level = LogLevel.Error, Message = "Permission change listener failed; reconnecting in {Delay} (the time-to-live still bounds staleness)")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionListenerFailed, EventName = nameof(PenguinMailsInfraEventIds.PermissionListenerFailed), Level = LogLevel.Error, Message = "Permission change listener failed; reconnecting in {Delay} (the time-to-live still bounds staleness)")]
     public static partial void ListenerFailed(ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(EventId = 6122, EventName = "PermissionListenerStopped", Level = LogLevel.Information, Message = "Permission change listener stopped")]
+    [LoggerMessage(EventId = PenguinMailsInfraEventIds.PermissionListenerStopped, EventName = nameof(PenguinMailsInfraEventIds.PermissionListenerStopped), Level = LogLevel.Information, Message = "Permission change listener stopped")]
     public static partial void ListenerStopped(ILogger logger);
 }

@@ -206,8 +206,8 @@ public abstract class FeatureFlagServicesContract : IAsyncLifetime
 
         Assert.True(await EventuallyAsync(() => provider.Current.Find(flag.Key)!.IsEnabled, TimeSpan.FromSeconds(20)), "polling never picked up the change");
         await service.StopAsync(CancellationToken.None);
-        Assert.Equal(1, log.Count(5022));
-        Assert.Equal(0, log.Count(5011));
+        Assert.Equal(1, log.Count(PenguinMailsInfraEventIds.FeatureFlagListenDisabled));
+        Assert.Equal(0, log.Count(PenguinMailsInfraEventIds.FeatureFlagRefreshFailed));
     }
 
     /// <summary>A repository whose next <c>races</c> updates lose a race: another writer changes the row first.</summary>
@@ -360,8 +360,8 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
         Assert.True(await FeatureFlagServicesContract_Eventually(() => provider.Current.Find(key) is { IsEnabled: false }, TimeSpan.FromSeconds(20)), "disable did not arrive");
 
         await service.StopAsync(CancellationToken.None);
-        Assert.Equal(1, log.Count(5020));
-        Assert.Equal(0, log.Count(5021));
+        Assert.Equal(1, log.Count(PenguinMailsInfraEventIds.FeatureFlagListening));
+        Assert.Equal(0, log.Count(PenguinMailsInfraEventIds.FeatureFlagListenFailed));
     }
 
     [PostgresFact]
@@ -379,8 +379,8 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
             await kill.ExecuteNonQueryAsync();
         }
 
-        Assert.True(await FeatureFlagServicesContract_Eventually(() => log.Count(5021) >= 1, TimeSpan.FromSeconds(20)), "the dropped connection was not noticed");
-        Assert.True(await FeatureFlagServicesContract_Eventually(() => log.Count(5020) >= 2 && service.IsListening, TimeSpan.FromSeconds(30)), "the listener did not reconnect");
+        Assert.True(await FeatureFlagServicesContract_Eventually(() => log.Count(PenguinMailsInfraEventIds.FeatureFlagListenFailed) >= 1, TimeSpan.FromSeconds(20)), "the dropped connection was not noticed");
+        Assert.True(await FeatureFlagServicesContract_Eventually(() => log.Count(PenguinMailsInfraEventIds.FeatureFlagListening) >= 2 && service.IsListening, TimeSpan.FromSeconds(30)), "the listener did not reconnect");
         var (admin, manager) = await SecondProcessManagerAsync();
         var key = "reconnect-" + Guid.NewGuid().ToString("N")[..12];
         await manager.CreateAsync(admin, key, isEnabled: true, rolloutPercentage: 5);

@@ -40,7 +40,7 @@ public abstract class DecommissionPlanContract : IpPoolContractBase
         Assert.Contains(vps.Id.ToString(), ex.Message, StringComparison.Ordinal);
         Assert.Equal(VpsInstanceStatus.ScheduledDecommission, (await Store.VpsInstances.GetAsync(vps.Id))!.Status);
         Assert.Equal(2, (await ReadIpAsync(ip.Id)).AssignedCount);
-        Assert.Equal(1, logger.Count(7025));
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.VpsDecommissionBlocked));
     }
 
     [Fact]

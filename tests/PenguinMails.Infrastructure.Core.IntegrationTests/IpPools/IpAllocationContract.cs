@@ -342,8 +342,8 @@ public sealed class InMemoryIpAllocationLogTests
         await allocator.AllocateAsync(new IpAllocationRequest(domain));
         await Assert.ThrowsAsync<IpPoolExhaustedException>(() => allocator.AllocateAsync(new IpAllocationRequest(domain)));
 
-        Assert.Equal(1, logger.Count(7000));
-        Assert.Equal(1, logger.Count(7001));
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.IpAllocated));
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.IpPoolExhausted));
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("192.0.2.1", StringComparison.Ordinal));
     }
 }

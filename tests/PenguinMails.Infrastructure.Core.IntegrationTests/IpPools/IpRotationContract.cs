@@ -90,10 +90,10 @@ public abstract class IpRotationContract : IpPoolContractBase
         await IpAsync(vps);
         await new IpRotationService(allocator, null, Store.Clock, logger).RotateAsync();
 
-        Assert.Equal(1, logger.Count(7012)); // kept: no other IP the first time
-        Assert.Equal(1, logger.Count(7010)); // expired the second time
-        Assert.Equal(1, logger.Count(7011)); // ... with a replacement
-        Assert.Equal(2, logger.Count(7013));
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.IpAssignmentKept)); // kept: no other IP the first time
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.IpAssignmentRotatedOut)); // expired the second time
+        Assert.Equal(1, logger.Count(PenguinMailsInfraEventIds.IpAssignmentReplaced)); // ... with a replacement
+        Assert.Equal(2, logger.Count(PenguinMailsInfraEventIds.IpRotationCompleted));
     }
 
     [Fact]

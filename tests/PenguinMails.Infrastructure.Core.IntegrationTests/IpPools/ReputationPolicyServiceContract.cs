@@ -60,9 +60,9 @@ public abstract class ReputationPolicyServiceContract : PoliciesContractBase
         Assert.Equal(SmtpIpAddressStatus.Degraded, (await Store.SmtpIpAddresses.GetAsync(poor.Id))!.Status);
         Assert.Equal(SmtpIpAddressStatus.Quarantined, (await Store.SmtpIpAddresses.GetAsync(critical.Id))!.Status);
         Assert.All(result.Applied, m => Assert.Equal(m.Recommendation.To, m.Stored.Status));
-        Assert.Equal(2, _log.Count(7100));
-        Assert.Contains(_log.Entries, e => e.EventId.Id == 7100 && e.Message.Contains("poor_reputation", StringComparison.Ordinal) && e.Message.Contains(poor.Id.ToString(), StringComparison.Ordinal));
-        Assert.Contains(_log.Entries, e => e.EventId.Id == 7100 && e.Message.Contains("critical_reputation", StringComparison.Ordinal));
+        Assert.Equal(2, _log.Count(PenguinMailsInfraEventIds.ReputationMoveApplied));
+        Assert.Contains(_log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.ReputationMoveApplied && e.Message.Contains("poor_reputation", StringComparison.Ordinal) && e.Message.Contains(poor.Id.ToString(), StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.ReputationMoveApplied && e.Message.Contains("critical_reputation", StringComparison.Ordinal));
         Assert.Equal(2, capture.Sum(ReputationPolicyService.MovesCounterName, ("outcome", "applied")));
         Assert.Equal(1, capture.Sum(ReputationPolicyService.MovesCounterName, ("to", "quarantined"), ("reason", "critical_reputation")));
     }
@@ -84,7 +84,7 @@ public abstract class ReputationPolicyServiceContract : PoliciesContractBase
         Assert.Equal(racing.Id, lost.Recommendation.Ip.Id);
         Assert.Contains(racing.Id.ToString(), lost.Error, StringComparison.Ordinal);
         Assert.Equal(SmtpIpAddressStatus.Burned, (await Store.SmtpIpAddresses.GetAsync(racing.Id))!.Status);
-        Assert.Equal(1, _log.Count(7101));
+        Assert.Equal(1, _log.Count(PenguinMailsInfraEventIds.ReputationMoveLostRace));
         Assert.Equal(1, capture.Sum(ReputationPolicyService.MovesCounterName, ("outcome", "lost_race")));
     }
 

@@ -67,8 +67,8 @@ public abstract class WarmupServiceContract : PoliciesContractBase
         Assert.Equal(WarmupState.Warmed, (await Store.DomainIpAssignments.GetAsync(assignment.Id))!.WarmupState);
         Assert.Equal(SmtpIpAddressStatus.Warmed, (await Store.SmtpIpAddresses.GetAsync(ip.Id))!.Status);
         Assert.Equal((0, 0), (again.AssignmentsWarmed.Count, again.IpsWarmed.Count));
-        Assert.Equal(1, _log.Count(7120));
-        Assert.Equal(1, _log.Count(7121));
+        Assert.Equal(1, _log.Count(PenguinMailsInfraEventIds.WarmupAssignmentWarmed));
+        Assert.Equal(1, _log.Count(PenguinMailsInfraEventIds.WarmupIpWarmed));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public abstract class WarmupServiceContract : PoliciesContractBase
         Assert.Equal([warmed.Id], result.NotAllowed.Select(r => r.Ip.Id));
         Assert.Equal(SmtpIpAddressStatus.Warming, (await Store.SmtpIpAddresses.GetAsync(assigned.Id))!.Status);
         Assert.Equal(SmtpIpAddressStatus.Warmed, (await Store.SmtpIpAddresses.GetAsync(warmed.Id))!.Status);
-        Assert.Equal(1, _log.Count(7122));
+        Assert.Equal(1, _log.Count(PenguinMailsInfraEventIds.WarmupIpRewarming));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public abstract class WarmupServiceContract : PoliciesContractBase
         Assert.Empty(result.Applied);
         Assert.Equal(recommendation.Ip.Id.ToString(), Assert.Single(result.LostRaces).Id);
         Assert.Equal(SmtpIpAddressStatus.Assigned, (await Store.SmtpIpAddresses.GetAsync(recommendation.Ip.Id))!.Status);
-        Assert.Equal(1, _log.Count(7123));
+        Assert.Equal(1, _log.Count(PenguinMailsInfraEventIds.WarmupLostRace));
     }
 }
 

@@ -19,7 +19,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.Reliability;
 /// </summary>
 public sealed class TransientRetryTests : IAsyncLifetime
 {
-    private const int RetryEvent = 7200;
+    private const int RetryEvent = PenguinMailsInfraEventIds.TransientRetry;
     private readonly CapturingLogger<TransientRetryTests> _log = new();
     private FaultDatabase? _db;
 

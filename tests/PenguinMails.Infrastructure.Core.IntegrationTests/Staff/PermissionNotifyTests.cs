@@ -136,13 +136,13 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             await kill.ExecuteNonQueryAsync();
         }
 
-        Assert.True(await EventuallyAsync(() => Task.FromResult(log.Entries.Count(e => e.EventId.Id == 6120) >= 2)));
+        Assert.True(await EventuallyAsync(() => Task.FromResult(log.Entries.Count(e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionListenerConnected) >= 2)));
         await rolesA.RevokeAsync(role.Id, new PermissionId(1));
         Assert.True(await EventuallyAsync(async () => !await checkerB.HasPermissionAsync(user, WellKnownPermissions.VpsRead)));
-        Assert.Contains(log.Entries, e => e.EventId.Id == 6121);
+        Assert.Contains(log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionListenerFailed);
 
         await listenerB.StopAsync(CancellationToken.None);
-        Assert.Contains(log.Entries, e => e.EventId.Id == 6122);
+        Assert.Contains(log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionListenerStopped);
     }
 
     [PostgresFact]

@@ -83,7 +83,7 @@ public abstract class StaffAdministrationContract : StaffContractBase
         Assert.Equal([WellKnownPermissions.StaffRead], (await Store.StaffRoles.ListPermissionsAsync(actorRole)).Select(p => p.Name));
         Assert.Null(await Store.StaffMembers.GetAsync(target));
         Assert.NotNull(await Store.StaffMembers.GetAsync(actor));
-        var denials = AuditLog.Entries.Where(e => e.EventId.Id == 6101).ToList();
+        var denials = AuditLog.Entries.Where(e => e.EventId.Id == PenguinMailsInfraEventIds.StaffAdministrationDenied).ToList();
         Assert.Equal(["create_role", "grant", "revoke", "assign", "remove"], denials.Select(d => d.Message.Split(' ')[6]));
         Assert.All(denials, d => Assert.Contains(actor.ToString(), d.Message, StringComparison.Ordinal));
     }
@@ -112,7 +112,7 @@ public abstract class StaffAdministrationContract : StaffContractBase
         Assert.True(await service.RemoveAsync(admin, user));
         Assert.False(await checker.HasPermissionAsync(user, WellKnownPermissions.VpsRead));
         Assert.False(await service.RemoveAsync(admin, user));
-        Assert.Contains(AuditLog.Entries, e => e.EventId.Id == 6102 && e.Message.Contains("revoke", StringComparison.Ordinal));
+        Assert.Contains(AuditLog.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.StaffAdministrationChange && e.Message.Contains("revoke", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class InMemoryStaffBootstrapTests
             Assert.True(await checker.HasPermissionAsync(user, permission.Name), permission.Name);
         }
 
-        Assert.Contains(log.Entries, e => e.EventId.Id == 6103);
+        Assert.Contains(log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.StaffAdministratorBootstrapped);
         await Assert.ThrowsAsync<InvalidOperationException>(() => admin.BootstrapAdministratorAsync(new UserId(Guid.CreateVersion7()), new StaffRoleId(1)));
     }
 }

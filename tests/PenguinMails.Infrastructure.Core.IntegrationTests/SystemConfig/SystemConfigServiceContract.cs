@@ -82,7 +82,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         var ex = await Assert.ThrowsAsync<PermissionDeniedException>(() => NewService().SetValueAsync(reader, key, 1));
         Assert.Equal(WellKnownPermissions.SystemConfigManage, ex.Permission);
         Assert.Null(await Store.SystemConfigs.GetAsync(key));
-        Assert.Contains(Log.Entries, e => e.EventId.Id == 6202);
+        Assert.Contains(Log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.SystemConfigDenied);
     }
 
     [Fact]
@@ -131,10 +131,10 @@ public abstract class SystemConfigServiceContract : StaffContractBase
         texts.Add((await Assert.ThrowsAsync<EntityValidationException>(() => service.SetValueAsync(admin, "Bad Key", Secret, isSensitive: true))).ToString());
 
         texts.AddRange(Log.Entries.Select(e => e.FullText));
-        Assert.Contains(Log.Entries, e => e.EventId.Id == 6200);
-        Assert.Contains(Log.Entries, e => e.EventId.Id == 6201);
-        Assert.Contains(Log.Entries, e => e.EventId.Id == 6202);
-        Assert.Contains(Log.Entries, e => e.EventId.Id == 6203);
+        Assert.Contains(Log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.SystemConfigWritten);
+        Assert.Contains(Log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.SensitiveConfigRead);
+        Assert.Contains(Log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.SystemConfigDenied);
+        Assert.Contains(Log.Entries, e => e.EventId.Id == PenguinMailsInfraEventIds.SystemConfigWrongShape);
         Assert.All(texts, t => Assert.DoesNotContain("TOPSECRET", t, StringComparison.Ordinal));
     }
 

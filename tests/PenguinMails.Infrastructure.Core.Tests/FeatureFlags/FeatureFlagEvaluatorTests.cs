@@ -73,8 +73,8 @@ public sealed class FeatureFlagEvaluatorTests
             Assert.False(evaluator.IsEnabled("missing-b", Guid.NewGuid()));
         }
 
-        Assert.Equal(2, log.Count(5001));
-        Assert.Contains(log.Entries, e => e.EventId == 5001 && e.Message.Contains("'missing-a'", StringComparison.Ordinal));
+        Assert.Equal(2, log.Count(PenguinMailsInfraEventIds.FeatureFlagUnknownKey));
+        Assert.Contains(log.Entries, e => e.EventId == PenguinMailsInfraEventIds.FeatureFlagUnknownKey && e.Message.Contains("'missing-a'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class FeatureFlagEvaluatorTests
             evaluator.IsEnabled("missing-" + i, Guid.NewGuid());
         }
 
-        Assert.Equal(3, log.Count(5001));
-        Assert.Equal(1, log.Count(5002));
+        Assert.Equal(3, log.Count(PenguinMailsInfraEventIds.FeatureFlagUnknownKey));
+        Assert.Equal(1, log.Count(PenguinMailsInfraEventIds.FeatureFlagUnknownKeyLimit));
     }
 
     [Fact]

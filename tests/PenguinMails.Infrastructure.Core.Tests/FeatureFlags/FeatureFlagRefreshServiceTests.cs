@@ -23,7 +23,7 @@ public sealed class FeatureFlagRefreshServiceTests
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);
         var watch = Stopwatch.StartNew();
-        while (log.Count(5011) < 2 && watch.Elapsed < TimeSpan.FromSeconds(20))
+        while (log.Count(PenguinMailsInfraEventIds.FeatureFlagRefreshFailed) < 2 && watch.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(10);
         }
@@ -31,8 +31,8 @@ public sealed class FeatureFlagRefreshServiceTests
         await service.StopAsync(CancellationToken.None);
         await service.DisposeAsync();
 
-        Assert.True(log.Count(5011) >= 2, "the failed reloads were not logged");
-        Assert.All(log.Entries.Where(e => e.EventId == 5011), e => Assert.IsType<TransientDatabaseException>(e.Exception));
+        Assert.True(log.Count(PenguinMailsInfraEventIds.FeatureFlagRefreshFailed) >= 2, "the failed reloads were not logged");
+        Assert.All(log.Entries.Where(e => e.EventId == PenguinMailsInfraEventIds.FeatureFlagRefreshFailed), e => Assert.IsType<TransientDatabaseException>(e.Exception));
         Assert.True(provider.Current.Find("kept")!.IsEnabled);
     }
 
@@ -48,8 +48,8 @@ public sealed class FeatureFlagRefreshServiceTests
         await service.StartedAsync(CancellationToken.None);
         await service.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(1, log.Count(5011));
-        Assert.Equal(1, log.Count(5022));
+        Assert.Equal(1, log.Count(PenguinMailsInfraEventIds.FeatureFlagRefreshFailed));
+        Assert.Equal(1, log.Count(PenguinMailsInfraEventIds.FeatureFlagListenDisabled));
         Assert.Same(FeatureFlagSnapshot.Empty, provider.Current);
     }
 }

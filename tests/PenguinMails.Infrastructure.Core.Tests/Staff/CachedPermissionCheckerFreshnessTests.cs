@@ -159,7 +159,7 @@ public sealed class CachedPermissionCheckerFreshnessTests
         checker.Invalidate();
 
         var entries = string.Join(" | ", logger.Entries.Select(e => $"{e.EventId.Id}: {e.Message}"));
-        Assert.True(logger.Entries.Any(e => e.EventId.Id == 6110 && e.Message.StartsWith("Permission snapshot loaded: 2 staff members with a role", StringComparison.Ordinal)), entries);
-        Assert.True(logger.Entries.Any(e => e.EventId.Id == 6111 && e.Message.StartsWith("Permission cache invalidated: explicit", StringComparison.Ordinal)), entries);
+        Assert.True(logger.Entries.Any(e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionSnapshotLoaded && e.Message.StartsWith("Permission snapshot loaded: 2 staff members with a role", StringComparison.Ordinal)), entries);
+        Assert.True(logger.Entries.Any(e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionCacheInvalidated && e.Message.StartsWith("Permission cache invalidated: explicit", StringComparison.Ordinal)), entries);
     }
 }

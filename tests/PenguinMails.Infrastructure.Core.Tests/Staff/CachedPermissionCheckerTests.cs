@@ -107,7 +107,7 @@ public sealed class CachedPermissionCheckerTests
 
         // Warm path too.
         await Assert.ThrowsAsync<PermissionDeniedException>(async () => await checker.EnsurePermissionAsync(Alice, WellKnownPermissions.VpsManage));
-        var denials = logger.Entries.Where(e => e.EventId.Id == 6100).ToList();
+        var denials = logger.Entries.Where(e => e.EventId.Id == PenguinMailsInfraEventIds.PermissionDenied).ToList();
         Assert.Equal(2, denials.Count);
         Assert.All(denials, d => Assert.Equal("PermissionDenied", d.EventId.Name));
     }

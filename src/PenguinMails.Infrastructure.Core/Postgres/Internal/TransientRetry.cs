@@ -89,8 +89,8 @@ internal sealed partial class TransientRetry
     private static partial class Log
     {
         [LoggerMessage(
-            EventId = 7200,
-            EventName = "TransientRetry",
+            EventId = PenguinMailsInfraEventIds.TransientRetry,
+            EventName = nameof(PenguinMailsInfraEventIds.TransientRetry),
             Level = LogLevel.Warning,
             Message = "Transient database failure during {Entity} operation ({ExceptionType}); retry {Attempt} in {DelayMs} ms")]
         public static partial void Retrying(ILogger logger, string entity, int attempt, double delayMs, string exceptionType);
