@@ -238,16 +238,7 @@ public sealed class NpgsqlDomainIpAssignmentRepository : IDomainIpAssignmentRepo
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(DomainIpAssignmentId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        _db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Uuid(id), cancellationToken);
 
     private async Task<Exception> MissedAsync(DomainIpAssignment expected, string? reason, CancellationToken cancellationToken, bool warmupOnly = false)
     {

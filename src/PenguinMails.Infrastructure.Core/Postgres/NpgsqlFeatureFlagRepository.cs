@@ -186,16 +186,7 @@ public sealed class NpgsqlFeatureFlagRepository : IFeatureFlagRepository, IChang
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(FeatureFlagId id, CancellationToken cancellationToken = default) =>
-        _db.ReportAsync(_db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        ), ChangedAreas.FeatureFlags);
+        _db.ReportAsync(_db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Uuid(id), cancellationToken), ChangedAreas.FeatureFlags);
 
     private static Task<FeatureFlag?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -167,16 +167,7 @@ public sealed class NpgsqlPermissionRepository : IPermissionRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(PermissionId id, CancellationToken cancellationToken = default) =>
-        _db.ReportAsync(_db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Int(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        ), ChangedAreas.Staff);
+        _db.ReportAsync(_db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Int(id), cancellationToken), ChangedAreas.Staff);
 
     /// <summary>The reason of the conflict when a permission's values changed since they were read.</summary>
     internal const string StaleReason = "its name, description or category changed since it was read";

@@ -255,16 +255,7 @@ public sealed class NpgsqlSmtpIpAddressRepository : ISmtpIpAddressRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(SmtpIpAddressId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        _db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Uuid(id), cancellationToken);
 
     /// <inheritdoc />
     public async Task<int> BulkImportAsync(IReadOnlyCollection<SmtpIpAddress> ips, CancellationToken cancellationToken = default)

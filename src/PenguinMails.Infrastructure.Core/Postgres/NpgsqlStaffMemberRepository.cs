@@ -152,16 +152,7 @@ public sealed class NpgsqlStaffMemberRepository : IStaffMemberRepository, IChang
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        _db.ReportAsync(_db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            userId,
-            _delete,
-            userId.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        ), ChangedAreas.Staff);
+        _db.ReportAsync(_db.DeleteAsync(Entity, userId, _delete, userId.Value, static (p, id) => p.Uuid(id), cancellationToken), ChangedAreas.Staff);
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetPermissionNamesAsync(UserId userId, CancellationToken cancellationToken = default) =>

@@ -172,16 +172,7 @@ public sealed class NpgsqlStaffRoleRepository : IStaffRoleRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(StaffRoleId id, CancellationToken cancellationToken = default) =>
-        _db.ReportAsync(_db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Int(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        ), ChangedAreas.Staff);
+        _db.ReportAsync(_db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Int(id), cancellationToken), ChangedAreas.Staff);
 
     /// <inheritdoc />
     public async Task<bool> GrantAsync(StaffRoleId roleId, PermissionId permissionId, CancellationToken cancellationToken = default)

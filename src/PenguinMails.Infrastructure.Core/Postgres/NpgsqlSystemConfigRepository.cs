@@ -162,16 +162,7 @@ public sealed class NpgsqlSystemConfigRepository : ISystemConfigRepository
             return failed;
         }
 
-        return _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            key,
-            _delete,
-            key,
-            static (p, k) => p.Text(k),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        return _db.DeleteAsync(Entity, key, _delete, key, static (p, k) => p.Text(k), cancellationToken);
     }
 
     private static void BindInsert(NpgsqlParameterCollection p, (SystemConfigEntry entry, DateTimeOffset now) s)

@@ -104,16 +104,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            tenantId,
-            _delete,
-            tenantId.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        _db.DeleteAsync(Entity, tenantId, _delete, tenantId.Value, static (p, id) => p.Uuid(id), cancellationToken);
 
     /// <summary>Binds $1..$14: the columns in order, then the store's time.</summary>
     private static void Bind(NpgsqlParameterCollection p, (TenantConfig config, DateTimeOffset now) s)

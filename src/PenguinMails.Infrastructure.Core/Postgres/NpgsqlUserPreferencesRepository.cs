@@ -147,16 +147,7 @@ public sealed class NpgsqlUserPreferencesRepository : IUserPreferencesRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(UserPreferencesId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        _db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Uuid(id), cancellationToken);
 
     private static Task<UserPreferences?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
         PgReads.OneAsync(reader, Read, cancellationToken);

@@ -223,16 +223,7 @@ public sealed class NpgsqlVpsInstanceRepository : IVpsInstanceRepository
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(VpsInstanceId id, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(
-            Statement.Delete,
-            Entity,
-            id,
-            _delete,
-            id.Value,
-            static (p, id) => p.Uuid(id),
-            PgReads.AffectedAsync,
-            cancellationToken
-        );
+        _db.DeleteAsync(Entity, id, _delete, id.Value, static (p, id) => p.Uuid(id), cancellationToken);
 
     private async Task<Exception> MissedAsync(VpsInstance expected, string? reason, CancellationToken cancellationToken)
     {

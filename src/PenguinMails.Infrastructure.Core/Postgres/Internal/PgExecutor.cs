@@ -279,6 +279,10 @@ internal sealed class PgExecutor
             cancellationToken);
     }
 
+    /// <summary>Runs the delete <paramref name="sql"/> of one row; true when a row was deleted.</summary>
+    public Task<bool> DeleteAsync<TKey, TState>(string entity, TKey id, string sql, TState state, Action<NpgsqlParameterCollection, TState> bind, CancellationToken cancellationToken) =>
+        ExecuteAsync(Statement.Delete, entity, id, sql, state, bind, PgReads.AffectedAsync, cancellationToken);
+
     /// <summary>Runs <paramref name="countSql"/> (<c>SELECT count(*) ...</c>, no parameters): a read declared safe to be stale.</summary>
     public Task<long> CountAsync(string entity, string countSql, CancellationToken cancellationToken) =>
         ExecuteStaleReadAsync(entity, "count", countSql, 0, static (_, _) => { }, PgReads.CountAsync, cancellationToken);
