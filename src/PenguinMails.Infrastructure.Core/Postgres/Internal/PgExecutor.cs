@@ -190,14 +190,7 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id?.ToString() ?? "", statement, cancellationToken));
-            RefreshHostStatesAfter(translated);
-            if (sent && _transaction is null && statement != Statement.Read)
-            {
-                translated = MarkOutcomeUnknown(translated, ex);
-            }
-
-            InfraTelemetry.Failed(activity, translated);
+            var translated = Failure(ex, entity, id?.ToString() ?? "", statement, sent && _transaction is null && statement != Statement.Read, activity, cancellationToken);
             if (ReferenceEquals(translated, ex))
             {
                 throw;
@@ -341,14 +334,7 @@ internal sealed class PgExecutor
                 _onServerError?.Invoke();
             }
 
-            var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, "bulk import", Statement.Write, cancellationToken));
-            RefreshHostStatesAfter(translated);
-            if (committing)
-            {
-                translated = MarkOutcomeUnknown(translated, ex);
-            }
-
-            InfraTelemetry.Failed(activity, translated);
+            var translated = Failure(ex, entity, "bulk import", Statement.Write, committing, activity, cancellationToken);
             if (ReferenceEquals(translated, ex))
             {
                 throw;
@@ -392,6 +378,24 @@ internal sealed class PgExecutor
     /// unless the server answered with an error that aborts the statement (any SQLSTATE but an administrator or crash
     /// shutdown, which can arrive after the commit).
     /// </summary>
+    /// <summary>
+    /// The exception a failed call throws: the driver's exception translated, counted when it is a conflict, the host
+    /// states refreshed after a failover error, marked outcome-unknown when the write may have been committed, and
+    /// recorded on the statement's span.
+    /// </summary>
+    private Exception Failure(Exception ex, string entity, string id, Statement statement, bool outcomeMayBeUnknown, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+    {
+        var translated = InfraTelemetry.Conflict(PostgresErrorTranslator.Translate(ex, entity, id, statement, cancellationToken));
+        RefreshHostStatesAfter(translated);
+        if (outcomeMayBeUnknown)
+        {
+            translated = MarkOutcomeUnknown(translated, ex);
+        }
+
+        InfraTelemetry.Failed(activity, translated);
+        return translated;
+    }
+
     internal static Exception MarkOutcomeUnknown(Exception translated, Exception driverException) =>
         translated is TransientDatabaseException { CommitOutcomeUnknown: false } transient
         && (driverException is not PostgresException pg
