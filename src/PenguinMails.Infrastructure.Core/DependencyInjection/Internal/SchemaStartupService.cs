@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
@@ -59,20 +58,15 @@ internal sealed class SchemaStartupService(
                 PendingVersions = ex.PendingVersions,
             };
         }
-        catch (Exception ex)
-            when (!cancellationToken.IsCancellationRequested
-                && PostgresMigrator.DescribeConnectionFailure(ex) is { } reason
-            )
+        catch (MigrationException ex) when (ex.Failure == MigrationFailure.ConnectionFailed)
         {
-            // The data source's connection string has no password (unless Persist Security Info); only four parts are used.
-            var dataSource = (InfraDataSource)services.GetService(typeof(InfraDataSource))!;
-            var target = new NpgsqlConnectionStringBuilder(dataSource.DataSource.ConnectionString);
+            // The migrator names host, port, database and user (never the password); add the option to check.
             throw new MigrationException(
                 MigrationFailure.ConnectionFailed,
-                migrator.Schema,
-                $"Start-up ({mode}) of schema '{migrator.Schema}' could not connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}'): {reason}. Check {Section}:ConnectionString (o.ConnectionString).",
+                ex.Schema,
+                $"Start-up ({mode}): {ex.Message.TrimEnd('.')}. Check {Section}:ConnectionString (o.ConnectionString).",
                 null,
-                ex is MigrationException { Failure: MigrationFailure.ConnectionFailed, InnerException: { } driver } ? driver : ex
+                ex.InnerException
             );
         }
     }

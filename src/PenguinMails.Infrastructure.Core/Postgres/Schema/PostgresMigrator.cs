@@ -271,7 +271,7 @@ public sealed class PostgresMigrator
     }
 
     /// <summary>A one-line reason when the exception means "could not connect or log in" (by SQLSTATE and exception type), else null.</summary>
-    internal static string? DescribeConnectionFailure(Exception exception)
+    private static string? DescribeConnectionFailure(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
