@@ -13,8 +13,8 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// its start to its commit or rollback and works on a private copy of the tables (copy-on-write: the tables are
 /// immutable, so the copy is free), which makes a rolled-back unit leave no trace. Each table is a balanced tree in
 /// primary-key order with the secondary indexes its reads need (IPs by VPS instance, status and allocation rank;
-/// assignments by domain, IP, status and the unique live (domain, IP) key), so gets, writes and pages cost O(log n)
-/// at any size (docs/unit-testing.md, "How it scales"). The host platform's
+/// assignments by domain, IP, status and the unique live (domain, IP) key), and the newest version of each table has
+/// a hash table by key, so gets cost O(1) and writes and pages O(log n) at any size (docs/unit-testing.md, "How it scales"). The host platform's
 /// <c>users</c>, <c>tenants</c> and <c>domains</c> are not owned by this package: register the ids your data refers to
 /// with <see cref="AddUser"/>, <see cref="AddTenant"/> and <see cref="AddDomain"/>.
 /// </remarks>

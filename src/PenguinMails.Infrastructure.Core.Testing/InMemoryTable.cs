@@ -36,7 +36,8 @@ internal sealed class TableDef<TKey, TRow>
 }
 
 /// <summary>
-/// One immutable version of a table: the rows by key (a balanced tree, O(log n) get, insert, update and delete), the
+/// One immutable version of a table: the rows by key (a balanced tree, O(log n) insert, update and delete; a get is
+/// O(1) on the newest version, from a hash lookup that follows it, see <see cref="KeyLookup{TKey, TRow}"/>), the
 /// keys by position (so a page resumes at its continuation point in O(log n) instead of re-walking from the first row),
 /// and the state of each secondary index. Every change returns a new version sharing all unchanged nodes, so a unit of
 /// work's private copy and <see cref="InMemoryInfraStore.Snapshot"/> stay free.
@@ -44,10 +45,17 @@ internal sealed class TableDef<TKey, TRow>
 internal sealed class Table<TKey, TRow>
     where TKey : notnull
 {
+    // Tree reads a version answers before it builds its own lookup, beyond an eighth of its rows.
+    private const int LookupAfter = 32;
+
     private readonly TableDef<TKey, TRow> _def;
     private readonly ImmutableSortedDictionary<TKey, TRow> _rows;
     private readonly ImmutableSortedSet<TKey> _keys;
     private readonly ImmutableArray<object> _indexes;
+
+    // The hash lookup this version owns or owned (see KeyLookup), and how many gets it answered from its tree.
+    private KeyLookup<TKey, TRow>? _lookup;
+    private int _treeReads;
 
     internal Table(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> rows, ImmutableSortedSet<TKey> keys, ImmutableArray<object> indexes)
     {
@@ -67,13 +75,39 @@ internal sealed class Table<TKey, TRow>
     /// <summary>Every key, in order.</summary>
     public IEnumerable<TKey> Keys => _rows.Keys;
 
-    public TRow this[TKey key] => _rows[key];
+    public TRow this[TKey key] => TryGetValue(key, out var row) ? row : throw new KeyNotFoundException($"The key '{key}' is not in table {_def.Name}.");
 
-    public bool ContainsKey(TKey key) => _rows.ContainsKey(key);
+    public bool ContainsKey(TKey key) => TryGetValue(key, out _);
 
-    public TRow? GetValueOrDefault(TKey key) => _rows.GetValueOrDefault(key);
+    public TRow? GetValueOrDefault(TKey key) => TryGetValue(key, out var row) ? row : default;
 
-    public bool TryGetValue(TKey key, out TRow row) => _rows.TryGetValue(key, out row!);
+    /// <summary>
+    /// The row under <paramref name="key"/>: O(1) from the hash lookup while this is the newest version of its line,
+    /// else O(log n) from the tree. A version that keeps being read from its tree (a snapshot restored, the committed
+    /// version while a unit of work holds the lookup, or after a unit rolled back) builds its own lookup once its tree
+    /// reads pass an eighth of its rows, so the O(n) build is paid for by the reads it speeds up.
+    /// </summary>
+    public bool TryGetValue(TKey key, out TRow row)
+    {
+        if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryGet(this, key, out var found, out row))
+        {
+            return found;
+        }
+
+        if (Interlocked.Increment(ref _treeReads) >= LookupAfter + _rows.Count / 8)
+        {
+            _treeReads = 0;
+            Volatile.Write(ref _lookup, new KeyLookup<TKey, TRow>(this, _rows, _rows.Count));
+        }
+
+        return _rows.TryGetValue(key, out row!);
+    }
+
+    /// <summary>Whether this version answers gets from a hash lookup (it is the newest of its line).</summary>
+    internal bool OwnsLookup => Volatile.Read(ref _lookup)?.IsOwnedBy(this) == true;
+
+    /// <summary>The row under <paramref name="key"/> from the tree alone, the lookup's reference.</summary>
+    internal bool TryGetFromTree(TKey key, out TRow row) => _rows.TryGetValue(key, out row!);
 
     /// <summary>The rows after <paramref name="after"/> in key order (every row when <paramref name="hasAfter"/> is false); O(log n) to the first.</summary>
     public IEnumerable<TRow> RowsAfter(bool hasAfter, TKey after) => hasAfter ? Seeked(SortedSets.Seek(_keys, after)) : _rows.Values;
@@ -82,7 +116,7 @@ internal sealed class Table<TKey, TRow>
     {
         for (var i = start; i < _keys.Count; i++)
         {
-            yield return _rows[_keys[i]];
+            yield return this[_keys[i]];
         }
     }
 
@@ -94,18 +128,23 @@ internal sealed class Table<TKey, TRow>
             throw new ArgumentException($"The key '{key}' is already in table {_def.Name}.", nameof(key));
         }
 
-        return new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true));
+        return Passed(new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true)), key, row, true);
     }
 
     /// <summary>Inserts or replaces a row.</summary>
     public Table<TKey, TRow> SetItem(TKey key, TRow row) =>
-        _rows.TryGetValue(key, out var old)
-            ? new(_def, _rows.SetItem(key, row), _keys, Apply(key, old, true, row, true))
-            : new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true));
+        Passed(
+            _rows.TryGetValue(key, out var old)
+                ? new(_def, _rows.SetItem(key, row), _keys, Apply(key, old, true, row, true))
+                : new(_def, _rows.Add(key, row), _keys.Add(key), Apply(key, default, false, row, true)),
+            key,
+            row,
+            true
+        );
 
     /// <summary>Removes a row; the same version when there is none.</summary>
     public Table<TKey, TRow> Remove(TKey key) =>
-        _rows.TryGetValue(key, out var old) ? new(_def, _rows.Remove(key), _keys.Remove(key), Apply(key, old, true, default, false)) : this;
+        _rows.TryGetValue(key, out var old) ? Passed(new(_def, _rows.Remove(key), _keys.Remove(key), Apply(key, old, true, default, false)), key, default, false) : this;
 
     public Table<TKey, TRow> RemoveRange(IEnumerable<TKey> keys)
     {
@@ -124,8 +163,10 @@ internal sealed class Table<TKey, TRow>
         var byKey = _rows.ToBuilder();
         var keys = _keys.ToBuilder();
         var indexes = _indexes.ToBuilder();
+        var added = new List<KeyValuePair<TKey, TRow>>();
         foreach (var (key, row) in rows)
         {
+            added.Add(new(key, row));
             byKey.Add(key, row);
             keys.Add(key);
             foreach (var index in _def.Indexes)
@@ -134,7 +175,38 @@ internal sealed class Table<TKey, TRow>
             }
         }
 
-        return new(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
+        var next = new Table<TKey, TRow>(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
+        if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryPass(this, next))
+        {
+            foreach (var (key, row) in added)
+            {
+                lookup.Set(key, row);
+            }
+
+            Volatile.Write(ref next._lookup, lookup);
+        }
+
+        return next;
+    }
+
+    // Hands this version's lookup, if it owns it, to next (derived from it by one write of key) and applies the write.
+    private Table<TKey, TRow> Passed(Table<TKey, TRow> next, TKey key, TRow? row, bool hasRow)
+    {
+        if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryPass(this, next))
+        {
+            if (hasRow)
+            {
+                lookup.Set(key, row!);
+            }
+            else
+            {
+                lookup.Remove(key);
+            }
+
+            Volatile.Write(ref next._lookup, lookup);
+        }
+
+        return next;
     }
 
     /// <summary>The state of <paramref name="index"/> in this version.</summary>

@@ -111,6 +111,152 @@ public sealed class InMemoryTableTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Table_GetByKey_EveryVersionReadsItsOwnRowsWhileTheLookupFollowsTheNewest(int seed)
+    {
+        var rng = new Random(seed);
+        var rows = Enumerable.Range(0, 400).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
+        var table = Rows.Empty.AddRange(rows.Select(r => KeyValuePair.Create(r.Id, r)));
+        var model = rows.ToDictionary(r => r.Id);
+
+        // Tree reads past the threshold (32 + an eighth of the rows) build the version's own lookup.
+        Assert.False(table.OwnsLookup);
+        ReadAll(table, model);
+        Assert.True(table.OwnsLookup);
+
+        var versions = new List<(Table<Guid, Row> Table, Dictionary<Guid, Row> Model)>();
+        for (var step = 0; step < 3000; step++)
+        {
+            var previous = table;
+            var op = rng.Next(10);
+            if (op < 4 || model.Count == 0)
+            {
+                var row = NewRow(rng, Guid.NewGuid());
+                table = table.Add(row.Id, row);
+                model[row.Id] = row;
+            }
+            else if (op < 7)
+            {
+                var id = model.Keys.ElementAt(rng.Next(model.Count));
+                table = table.SetItem(id, NewRow(rng, id));
+                model[id] = table[id];
+            }
+            else if (op < 9)
+            {
+                var id = model.Keys.ElementAt(rng.Next(model.Count));
+                table = table.Remove(id);
+                model.Remove(id);
+            }
+            else
+            {
+                var bulk = Enumerable.Range(0, rng.Next(1, 30)).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
+                table = table.AddRange(bulk.Select(r => KeyValuePair.Create(r.Id, r)));
+                bulk.ForEach(r => model[r.Id] = r);
+            }
+
+            // The lookup moved to the newest version with the write applied; the previous version lost it.
+            Assert.True(table.OwnsLookup);
+            Assert.False(previous.OwnsLookup);
+            if (step % 100 == 0)
+            {
+                versions.Add((table, new Dictionary<Guid, Row>(model)));
+                ReadAll(table, model);
+            }
+        }
+
+        // Older versions answer from their trees, then (read often enough) from lookups of their own, and still
+        // give their own rows; the newest keeps its lookup.
+        foreach (var (version, expected) in versions)
+        {
+            ReadAll(version, expected);
+            ReadAll(version, expected);
+        }
+
+        Assert.True(versions[0].Table.OwnsLookup);
+        ReadAll(table, model);
+        Assert.True(table.OwnsLookup);
+    }
+
+    [Fact]
+    public async Task Table_GetByKey_ReadersOfEveryVersionSeeTheirOwnRowsWhileTheNewestIsWritten()
+    {
+        var rng = new Random(9);
+        var seedRows = Enumerable.Range(0, 2000).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
+        var keys = seedRows.Select(r => r.Id).ToArray();
+        var first = Rows.Empty.AddRange(seedRows.Select(r => KeyValuePair.Create(r.Id, r)));
+        ReadAll(first, seedRows.ToDictionary(r => r.Id));
+        var published = new Table<Guid, Row>[64];
+        Array.Fill(published, first);
+        var newest = first;
+        var done = 0;
+        var writer = Task.Run(() =>
+        {
+            var writes = new Random(10);
+            var table = first;
+            for (var step = 0; step < 40_000; step++)
+            {
+                var id = keys[writes.Next(keys.Length)];
+                // Updates, deletes and re-inserts of the same keys, and new keys that make the lookup grow.
+                table = writes.Next(4) switch
+                {
+                    0 => table.Remove(id),
+                    1 => table.SetItem(Guid.NewGuid(), NewRow(writes, Guid.NewGuid())),
+                    _ => table.SetItem(id, NewRow(writes, id)),
+                };
+                Volatile.Write(ref published[step % published.Length], table);
+                Volatile.Write(ref newest, table);
+            }
+
+            Volatile.Write(ref done, 1);
+        });
+
+        var mismatches = 0L;
+        var reads = 0L;
+        var readers = Enumerable
+            .Range(0, 2)
+            .Select(r => Task.Run(() =>
+            {
+                var picks = new Random(20 + r);
+                while (Volatile.Read(ref done) == 0)
+                {
+                    var version = picks.Next(2) == 0 ? Volatile.Read(ref newest) : Volatile.Read(ref published[picks.Next(published.Length)]);
+                    for (var i = 0; i < 64; i++)
+                    {
+                        var key = keys[picks.Next(keys.Length)];
+                        var found = version.TryGetValue(key, out var row);
+                        var expected = version.TryGetFromTree(key, out var expectedRow);
+                        if (found != expected || !Equals(row, expectedRow))
+                        {
+                            Interlocked.Increment(ref mismatches);
+                        }
+
+                        Interlocked.Increment(ref reads);
+                    }
+                }
+            }))
+            .ToArray();
+
+        await writer;
+        await Task.WhenAll(readers);
+        Assert.True(reads > 0);
+        Assert.Equal(0, mismatches);
+    }
+
+    private static void ReadAll(Table<Guid, Row> table, Dictionary<Guid, Row> model)
+    {
+        foreach (var (id, row) in model)
+        {
+            Assert.True(table.TryGetValue(id, out var found));
+            Assert.Equal(row, found);
+            Assert.True(table.ContainsKey(id));
+        }
+
+        Assert.False(table.TryGetValue(Guid.NewGuid(), out _));
+        Assert.Null(table.GetValueOrDefault(Guid.NewGuid()));
+    }
+
     private static Row NewRow(Random rng, Guid id) => new(id, rng.Next(5), rng.Next(4), rng.Next(5) != 0);
 
     private static void AssertMatches(Table<Guid, Row> table, Dictionary<Guid, Row> model, Random rng)
