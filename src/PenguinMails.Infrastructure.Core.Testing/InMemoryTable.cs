@@ -176,14 +176,12 @@ internal sealed class Table<TKey, TRow>
         }
 
         var next = new Table<TKey, TRow>(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
-        if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryPass(this, next))
+        if (PassLookup(next) is { } lookup)
         {
             foreach (var (key, row) in added)
             {
                 lookup.Set(key, row);
             }
-
-            Volatile.Write(ref next._lookup, lookup);
         }
 
         return next;
@@ -192,7 +190,7 @@ internal sealed class Table<TKey, TRow>
     // Hands this version's lookup, if it owns it, to next (derived from it by one write of key) and applies the write.
     private Table<TKey, TRow> Passed(Table<TKey, TRow> next, TKey key, TRow? row, bool hasRow)
     {
-        if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryPass(this, next))
+        if (PassLookup(next) is { } lookup)
         {
             if (hasRow)
             {
@@ -202,11 +200,21 @@ internal sealed class Table<TKey, TRow>
             {
                 lookup.Remove(key);
             }
-
-            Volatile.Write(ref next._lookup, lookup);
         }
 
         return next;
+    }
+
+    // The lookup next now owns (the caller applies its write to it), or null when this version did not own one.
+    private KeyLookup<TKey, TRow>? PassLookup(Table<TKey, TRow> next)
+    {
+        if (Volatile.Read(ref _lookup) is not { } lookup || !lookup.TryPass(this, next))
+        {
+            return null;
+        }
+
+        Volatile.Write(ref next._lookup, lookup);
+        return lookup;
     }
 
     /// <summary>The state of <paramref name="index"/> in this version.</summary>

@@ -65,23 +65,11 @@ internal sealed class KeyLookup<TKey, TRow>
         }
 
         var slots = Volatile.Read(ref _slots);
-        var mask = slots.Length - 1;
-        var hash = Hash(key);
-        for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
+        var at = IndexOf(slots, key, Hash(key));
+        if (at >= 0)
         {
-            ref var slot = ref slots[i];
-            var state = slot.State;
-            if (state == Empty)
-            {
-                break;
-            }
-
-            if (state == Full && slot.Hash == hash && KeyEquality.Equals(slot.Key, key))
-            {
-                row = slot.Row;
-                found = true;
-                break;
-            }
+            row = slots[at].Row;
+            found = true;
         }
 
         // Every read of the probe completes before the owner is read again.
@@ -152,25 +140,35 @@ internal sealed class KeyLookup<TKey, TRow>
     /// <summary>Removes the row under <paramref name="key"/>, if any (by the owner's writer only).</summary>
     public void Remove(TKey key)
     {
-        var hash = Hash(key);
-        var slots = _slots;
+        var at = IndexOf(_slots, key, Hash(key));
+        if (at >= 0)
+        {
+            ref var slot = ref _slots[at];
+            slot.State = Deleted;
+            slot.Row = default!;
+            _count--;
+        }
+    }
+
+    // The slot holding key, or -1: linear probing from the key's hash to the first never-used slot.
+    private static int IndexOf(Slot[] slots, TKey key, int hash)
+    {
         var mask = slots.Length - 1;
         for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
             ref var slot = ref slots[i];
             if (slot.State == Empty)
             {
-                return;
+                return -1;
             }
 
             if (slot.State == Full && slot.Hash == hash && KeyEquality.Equals(slot.Key, key))
             {
-                slot.State = Deleted;
-                slot.Row = default!;
-                _count--;
-                return;
+                return i;
             }
         }
+
+        return -1;
     }
 
     private static int Hash(TKey key) => KeyEquality.GetHashCode(key) & int.MaxValue;
