@@ -111,6 +111,81 @@ public abstract class StoreFidelityContract : IAsyncLifetime
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => task);
     }
 
+    // ---- concurrent units of work (read committed, writers wait only for writers of the same rows) ----
+
+    [Fact]
+    public async Task OpenUnitWritingVpsInstances_DoesNotHoldUpWritesToOtherTables()
+    {
+        var unit = await Store.UnitOfWork.BeginAsync();
+        await using (unit)
+        {
+            await unit.VpsInstances.AddAsync(NewVps());
+
+            var flag = await Store.FeatureFlags.AddAsync(NewFlag()).WaitAsync(TimeSpan.FromSeconds(30));
+            var other = await Store.UnitOfWork.BeginAsync();
+            await using (other)
+            {
+                await other.FeatureFlags.UpdateAsync(flag with { RolloutPercentage = 20 }).WaitAsync(TimeSpan.FromSeconds(30));
+                await other.CommitAsync();
+            }
+
+            await unit.CommitAsync();
+            Assert.Equal(20, (await Store.FeatureFlags.GetAsync(flag.Id))!.RolloutPercentage);
+        }
+
+        Assert.Equal(1, await Store.VpsInstances.CountAsync(Mine));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OutsideUpdate_OfARowAnOpenUnitUpdated_WaitsForTheUnitThenSeesItsOutcome(bool commit)
+    {
+        var stored = await Store.VpsInstances.AddAsync(NewVps());
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
+        var unit = await Store.UnitOfWork.BeginAsync();
+        Task<VpsInstance> outside;
+        await using (unit)
+        {
+            await unit.VpsInstances.UpdateAsync(stored with { IpAddress = "198.51.100.20" });
+
+            outside = Store.VpsInstances.UpdateAsync(stored with { IpAddress = "198.51.100.30" });
+            await Task.Delay(100);
+            Assert.False(outside.IsCompleted);
+
+            if (commit)
+            {
+                await unit.CommitAsync();
+            }
+        }
+
+        if (commit)
+        {
+            // The unit changed the row's token: the waiting update's token is stale now.
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => outside.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("198.51.100.20", (await Store.VpsInstances.GetAsync(stored.Id))!.IpAddress);
+        }
+        else
+        {
+            Assert.Equal("198.51.100.30", (await outside.WaitAsync(TimeSpan.FromSeconds(30))).IpAddress);
+        }
+    }
+
+    [Fact]
+    public async Task OpenUnit_ReadsWhatOthersCommitAfterItStarted()
+    {
+        var flag = NewFlag();
+        var unit = await Store.UnitOfWork.BeginAsync();
+        await using (unit)
+        {
+            Assert.Null(await unit.FeatureFlags.GetByKeyAsync(flag.Key));
+
+            await Store.FeatureFlags.AddAsync(flag);
+
+            Assert.NotNull(await unit.FeatureFlags.GetByKeyAsync(flag.Key));
+        }
+    }
+
     // ---- filters ----
 
     [Fact]

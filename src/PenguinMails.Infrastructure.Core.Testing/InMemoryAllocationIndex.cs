@@ -32,12 +32,13 @@ internal static class InMemoryAllocationIndex
 
     /// <summary>
     /// The stored IP the policy ranks first for <paramref name="request"/> in the unit's state, or null when no IP is
-    /// eligible. The unit holds the store's write lock, so nothing else can take the IP before the unit writes.
+    /// eligible. The unit takes the IP-pool tables' lock first, so nothing else can take the IP before the unit writes.
     /// </summary>
-    public static Task<SmtpIpAddress?> PickAsync(InMemoryInfraUnitOfWork unit, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
+    public static async Task<SmtpIpAddress?> PickAsync(InMemoryInfraUnitOfWork unit, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
     {
         unit.Session.Enter(cancellationToken);
-        return Task.FromResult(Pick(unit.Session.Read(), request, options));
+        await unit.Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
+        return Pick(unit.Session.Read(), request, options);
     }
 
     internal static SmtpIpAddress? Pick(StoreState state, IpAllocationRequest request, IpAllocationOptions options)

@@ -9,9 +9,11 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// against it behave as they would against PostgreSQL.
 /// </summary>
 /// <remarks>
-/// Reads see committed data (read committed). Writes are serialized by one lock; a unit of work holds that lock from
-/// its start to its commit or rollback and works on a private copy of the tables (copy-on-write: the tables are
-/// immutable, so the copy is free), which makes a rolled-back unit leave no trace. Each table is a balanced tree in
+/// Reads see committed data (read committed, in a unit of work too). Each group of tables joined by foreign keys has
+/// one write lock (IP pools; staff; feature flags; system config; tenant config; tenant policies; preferences): a write
+/// takes the locks of the groups it changes, and a unit of work holds them from its first write to a group to its
+/// commit or rollback, working on a private copy of those tables (copy-on-write: the tables are immutable, so the copy
+/// is free), which makes a rolled-back unit leave no trace. Writers of different groups never wait for each other. Each table is a balanced tree in
 /// primary-key order with the secondary indexes its reads need (IPs by VPS instance, status and allocation rank;
 /// assignments by domain, IP, status and the unique live (domain, IP) key), and the newest version of each table has
 /// a hash table by key, so gets cost O(1) and writes and pages O(log n) at any size (docs/unit-testing.md, "How it scales"). The host platform's
@@ -21,7 +23,8 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim never allocates its wait handle (AvailableWaitHandle is not used), so it holds nothing to dispose.")]
 public sealed class InMemoryInfraStore
 {
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, TableGroupMap.Count).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly Lock _gate = new();
     private volatile StoreState _committed = StoreState.Empty;
 
     /// <summary>Initializes an empty store.</summary>
@@ -36,7 +39,7 @@ public sealed class InMemoryInfraStore
     public TimeProvider TimeProvider { get; }
 
     /// <summary>
-    /// How long a write waits for an open unit of work to end before it fails with a transient
+    /// How long a write waits for an open unit of work that holds the lock of the same tables to end before it fails with a transient
     /// <see cref="ConcurrencyConflictException"/> (as PostgreSQL's <c>lock_timeout</c> would). Default 10 seconds, so
     /// a test that forgets to end a unit of work fails with a clear message instead of hanging.
     /// </summary>
@@ -57,7 +60,7 @@ public sealed class InMemoryInfraStore
         Mutate(s => s.WithHost(HostTable.Domains, domainId.Value).WithDomainTenant(domainId.Value, tenantId?.Value));
 
     /// <summary>Removes every row and every registered host id.</summary>
-    public void Clear() => Mutate(_ => StoreState.Empty);
+    public void Clear() => Mutate(_ => StoreState.Empty, TableGroups.All);
 
     /// <summary>Test data in one call per row: any entity in any status, host rows created on demand.</summary>
     public InMemoryStoreSeeder Seed => field ??= new InMemoryStoreSeeder(this);
@@ -83,7 +86,7 @@ public sealed class InMemoryInfraStore
             throw new ArgumentException("The snapshot was taken of another InMemoryInfraStore.", nameof(snapshot));
         }
 
-        Mutate(_ => snapshot.State);
+        Mutate(_ => snapshot.State, TableGroups.All);
     }
 
     internal StoreState Committed => _committed;
@@ -94,7 +97,7 @@ public sealed class InMemoryInfraStore
     /// </summary>
     internal InfraChangeFeed Changes { get; }
 
-    // Every commit goes through here (under the write lock): the new state, and what it changed for the readers.
+    // Every commit goes through here (under the commit gate): the new state, and what it changed for the readers.
     private void Commit(StoreState state)
     {
         var before = _committed;
@@ -116,80 +119,154 @@ public sealed class InMemoryInfraStore
         }
     }
 
-    internal async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// An auto-commit write: <paramref name="change"/> runs on the committed state, the groups of the tables it changes
+    /// are locked (waiting for a unit of work that holds one), and the change commits. When the committed state moved
+    /// while the locks were taken, the change runs again under them, on the newest state.
+    /// </summary>
+    internal Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken) =>
+        AutoCommitAsync(change, TableGroups.None, sync: false, cancellationToken);
+
+    /// <summary>A synchronous auto-commit write (host ids, seeding); see <see cref="WriteAsync"/>.</summary>
+    internal void Mutate(Func<StoreState, StoreState> change) => Mutate(change, TableGroups.None);
+
+    // Clear and Restore lock every group, so they wait for every open unit of work, as documented.
+    private void Mutate(Func<StoreState, StoreState> change, TableGroups atLeast) =>
+        AutoCommitAsync(state => (change(state), true), atLeast, sync: true, CancellationToken.None).GetAwaiter().GetResult();
+
+    private async Task<T> AutoCommitAsync<T>(Func<StoreState, (StoreState State, T Result)> change, TableGroups atLeast, bool sync, CancellationToken cancellationToken)
     {
-        await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var held = TableGroups.None;
         try
         {
-            var (state, result) = change(_committed);
-            Commit(state);
-            return result;
+            var before = _committed;
+            var (state, result) = change(before);
+            while (true)
+            {
+                var needed = TableGroupMap.Changed(before, state) | atLeast;
+                if ((needed & ~held) != 0)
+                {
+                    // Take every group in order from nothing (no deadlock between auto-commit writes), then run again.
+                    Release(held);
+                    held = TableGroups.None;
+                    await AcquireAsync(needed, sync, cancellationToken).ConfigureAwait(false);
+                    held = needed;
+                }
+
+                lock (_gate)
+                {
+                    if (!ReferenceEquals(_committed, before))
+                    {
+                        before = _committed;
+                        (state, result) = change(before);
+                        if ((TableGroupMap.Changed(before, state) & ~held) != 0)
+                        {
+                            continue;
+                        }
+                    }
+
+                    if (!ReferenceEquals(state, before))
+                    {
+                        Commit(state);
+                    }
+
+                    return result;
+                }
+            }
         }
         finally
         {
-            _writeLock.Release();
+            Release(held);
         }
     }
 
-    internal async Task<StoreState> BeginAsync(CancellationToken cancellationToken)
-    {
-        await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        return _committed;
-    }
-
-    private async Task AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the locks of <paramref name="groups"/>, in group order, each within <see cref="LockTimeout"/>; on a failure
+    /// releases what this call took and throws (a transient <see cref="ConcurrencyConflictException"/> on the timeout).
+    /// </summary>
+    internal async Task AcquireAsync(TableGroups groups, bool sync, CancellationToken cancellationToken)
     {
         // Cancellation surfaces as OperationCanceledException itself, as Npgsql throws it (SemaphoreSlim's own cancelled
         // task would surface as its TaskCanceledException subclass).
         cancellationToken.ThrowIfCancellationRequested();
-        bool acquired;
+        var taken = TableGroups.None;
         try
         {
-            acquired = await _writeLock.WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
+            for (var i = 0; i < TableGroupMap.Count; i++)
+            {
+                var group = (TableGroups)(1 << i);
+                if ((groups & group) == 0)
+                {
+                    continue;
+                }
 
-        if (!acquired)
+                bool acquired;
+                try
+                {
+                    acquired = sync
+                        ? _locks[i].Wait(LockTimeout, cancellationToken)
+                        : await _locks[i].WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+                }
+
+                if (!acquired)
+                {
+                    throw InfraTelemetry.Conflict(LockTimedOut(group));
+                }
+
+                taken |= group;
+            }
+        }
+        catch
         {
-            throw InfraTelemetry.Conflict(LockTimedOut());
+            Release(taken);
+            throw;
         }
     }
 
-    private ConcurrencyConflictException LockTimedOut() =>
+    /// <summary>Releases the locks of <paramref name="groups"/>.</summary>
+    internal void Release(TableGroups groups)
+    {
+        for (var i = 0; i < TableGroupMap.Count; i++)
+        {
+            if ((groups & (TableGroups)(1 << i)) != 0)
+            {
+                _locks[i].Release();
+            }
+        }
+    }
+
+    private ConcurrencyConflictException LockTimedOut(TableGroups group) =>
         new(
             "InMemoryInfraStore",
-            "write lock",
-            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work to end; end units of work (commit, roll back or dispose) before writing outside them",
+            $"write lock ({group})",
+            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work that writes the same tables to end (or two units wait for each other); end units of work (commit, roll back or dispose) before writing outside them",
             isTransient: true
         );
 
-    internal void End(StoreState? commit)
+    /// <summary>
+    /// Ends a unit of work that holds the locks of <paramref name="held"/>: on commit, its tables of those groups become
+    /// the committed ones (no other writer could change them while it held the locks); then the locks are released.
+    /// </summary>
+    internal void End(StoreState? commit, TableGroups held)
     {
-        if (commit is not null)
-        {
-            Commit(commit);
-        }
-
-        _writeLock.Release();
-    }
-
-    internal void Mutate(Func<StoreState, StoreState> change)
-    {
-        if (!_writeLock.Wait(LockTimeout))
-        {
-            throw InfraTelemetry.Conflict(LockTimedOut());
-        }
-
         try
         {
-            Commit(change(_committed));
+            if (commit is not null && held != TableGroups.None)
+            {
+                lock (_gate)
+                {
+                    Commit(_committed.WithTablesFrom(commit, held));
+                }
+            }
         }
         finally
         {
-            _writeLock.Release();
+            Release(held);
         }
     }
 }
@@ -222,6 +299,49 @@ internal sealed class StoreState
     /// <summary>Whether the table named <paramref name="name"/> differs from <paramref name="before"/>'s (tables are immutable, so by reference).</summary>
     public bool TableChanged(StoreState before, string name) =>
         !ReferenceEquals(_tables.GetValueOrDefault(name), before._tables.GetValueOrDefault(name));
+
+    /// <summary>The names of the tables whose version differs from <paramref name="before"/>'s.</summary>
+    public IEnumerable<string> ChangedTables(StoreState before)
+    {
+        foreach (var (name, table) in _tables)
+        {
+            if (!ReferenceEquals(table, before._tables.GetValueOrDefault(name)))
+            {
+                yield return name;
+            }
+        }
+
+        foreach (var name in before._tables.Keys)
+        {
+            if (!_tables.ContainsKey(name))
+            {
+                yield return name;
+            }
+        }
+    }
+
+    /// <summary>This state with the tables of <paramref name="groups"/> taken from <paramref name="source"/> (hosts kept).</summary>
+    public StoreState WithTablesFrom(StoreState source, TableGroups groups)
+    {
+        var tables = _tables.ToBuilder();
+        foreach (var name in _tables.Keys)
+        {
+            if (TableGroupMap.In(name, groups) && !source._tables.ContainsKey(name))
+            {
+                tables.Remove(name);
+            }
+        }
+
+        foreach (var (name, table) in source._tables)
+        {
+            if (TableGroupMap.In(name, groups))
+            {
+                tables[name] = table;
+            }
+        }
+
+        return new(tables.ToImmutable(), _hosts, DomainTenants);
+    }
 
     public bool HasHost(HostTable table, Guid id) => _hosts.TryGetValue(table, out var set) && set.Contains(id);
 

@@ -11,8 +11,11 @@ using PenguinMails.Infrastructure.Core.Vps;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>
-/// Starts in-memory units of work. A unit holds the store's write lock until it ends (other writers wait, as they would
-/// wait for row locks in PostgreSQL) and works on a private copy, so a rollback leaves no trace.
+/// Starts in-memory units of work. A unit reads committed data, as in PostgreSQL. Its first write to a group of tables
+/// joined by foreign keys (IP pools: VPS instances, SMTP IPs and assignments; staff; feature flags; system config;
+/// tenant config; tenant policies; preferences) takes that group's lock until the unit ends: other writers to the group
+/// wait, as they would wait for row locks in PostgreSQL, and writers to other groups do not. The unit writes a private
+/// copy of the group's tables, so a rollback leaves no trace.
 /// </summary>
 /// <param name="store">The shared in-memory store.</param>
 public sealed class InMemoryInfraUnitOfWorkFactory(InMemoryInfraStore store) : IInfraUnitOfWorkFactory
@@ -22,8 +25,8 @@ public sealed class InMemoryInfraUnitOfWorkFactory(InMemoryInfraStore store) : I
     /// <inheritdoc />
     public async Task<IInfraUnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
     {
-        var start = await _store.BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new InMemoryInfraUnitOfWork(new UnitOfWorkSession(_store, start));
+        cancellationToken.ThrowIfCancellationRequested();
+        return new InMemoryInfraUnitOfWork(new UnitOfWorkSession(_store));
     }
 }
 
@@ -112,6 +115,6 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     {
         _ended = true;
         session.End();
-        session.Store.End(commit ? session.State : null);
+        session.Store.End(commit ? session.State : null, session.Held);
     }
 }

@@ -6,14 +6,16 @@ using PenguinMails.Infrastructure.Core.Vps;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>
-/// The in-memory <see cref="IIpPoolAllocator"/>, with the PostgreSQL allocator's policy and writes. A unit of work holds
-/// the store's single write lock from start to end, so allocations run one after another: no IP is ever "locked by a
+/// The in-memory <see cref="IIpPoolAllocator"/>, with the PostgreSQL allocator's policy and writes. An allocation takes
+/// the lock of the store's IP-pool tables (VPS instances, SMTP IPs, assignments) for the rest of its unit of work, so
+/// allocations run one after another (writes to other tables do not wait for them): no IP is ever "locked by a
 /// concurrent allocation" here, and <see cref="IpPoolExhaustionReason.AllBusy"/> always means every eligible IP is at
 /// <see cref="IpAllocationOptions.MaxAssignmentsPerIp"/> (<see cref="IpPoolExhaustedException.LockedCount"/> is 0).
 /// </summary>
-public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
+public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSource
 {
     private readonly IpAllocationEngine _engine;
+    private readonly RepositoryRotationStore _rotation;
 
     /// <summary>Initializes an allocator over <paramref name="store"/>.</summary>
     /// <param name="store">The shared in-memory store.</param>
@@ -23,8 +25,12 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
     public InMemoryIpPoolAllocator(InMemoryInfraStore store, IpAllocationOptions? options = null, ILogger<InMemoryIpPoolAllocator>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _engine = new IpAllocationEngine(new Store(store), options ?? new IpAllocationOptions(), store.TimeProvider, logger);
+        var pool = new Store(store);
+        _engine = new IpAllocationEngine(pool, options ?? new IpAllocationOptions(), store.TimeProvider, logger);
+        _rotation = new RepositoryRotationStore(this, (unit, cancellationToken) => pool.LockDomainAsync(unit, default, cancellationToken));
     }
+
+    IIpRotationStore IIpRotationStoreSource.RotationStore => _rotation;
 
     /// <inheritdoc />
     public IInfraUnitOfWorkFactory UnitOfWork => _engine.UnitOfWork;
@@ -45,12 +51,12 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator
     {
         public IInfraUnitOfWorkFactory UnitOfWork { get; } = new InMemoryInfraUnitOfWorkFactory(store);
 
-        public Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
+        public async Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
         {
-            // The unit already holds the store's write lock; only check that it is one of this store's units.
+            // The IP-pool tables' lock: coarser than PostgreSQL's per-domain advisory lock, so in memory allocations
+            // (of any domain) run one after another, while writes to other tables go on.
             Check(unitOfWork);
-            cancellationToken.ThrowIfCancellationRequested();
-            return Task.CompletedTask;
+            await ((InMemoryInfraUnitOfWork)unitOfWork).Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)

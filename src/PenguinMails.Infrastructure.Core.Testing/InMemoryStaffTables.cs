@@ -28,8 +28,11 @@ internal static class InMemoryStaffTables
 
     private static readonly TableDef<int, Permission> PermissionsTable = new(Permission.TableName, Comparer<int>.Default);
 
+    /// <summary>The name of the marker table that says <c>permissions</c> was written (see <see cref="Permissions"/>).</summary>
+    public const string PermissionsWrittenName = Permission.TableName + "#written";
+
     // Holds one row once permissions has been written in this state; absent means "as seeded".
-    private static readonly TableDef<int, bool> PermissionsWritten = new(Permission.TableName + "#written", Comparer<int>.Default);
+    private static readonly TableDef<int, bool> PermissionsWritten = new(PermissionsWrittenName, Comparer<int>.Default);
 
     /// <summary>The names of every staff table (and the catalog marker): a change to any of them changes permissions.</summary>
     public static readonly string[] Names = [Roles.Name, Grants.Name, Members.Name, PermissionsTable.Name, PermissionsWritten.Name];

@@ -53,12 +53,25 @@ internal sealed class AutoCommitSession(InMemoryInfraStore store) : StateSession
         Store.WriteAsync(change, cancellationToken);
 }
 
-internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState start) : StateSession(store)
+/// <summary>
+/// A unit of work's view: read committed, as in PostgreSQL. Tables of a group the unit has not written read the newest
+/// committed version; the unit's first write to a group takes that group's lock (waiting for another unit that holds
+/// it, as PostgreSQL waits for row locks), and from then on the unit reads and writes its private copy of the group's
+/// tables, which becomes the committed one on commit and is dropped on rollback.
+/// </summary>
+internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession(store)
 {
-    private StoreState _state = start;
+    // The unit's private versions of the tables of the groups it holds (the other tables in it are not read).
+    private StoreState _state = store.Committed;
+    private StoreState? _viewCommitted;
+    private StoreState? _viewState;
+    private StoreState? _view;
     private bool _ended;
 
     public StoreState State => _state;
+
+    /// <summary>The groups whose locks the unit holds.</summary>
+    public TableGroups Held { get; private set; }
 
     /// <summary>Whether an operation failed as PostgreSQL would fail it in the database, aborting the transaction.</summary>
     public bool Aborted { get; private set; }
@@ -66,7 +79,26 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
     public override StoreState Read()
     {
         EnsureUsable();
-        return _state;
+        return View();
+    }
+
+    // The newest committed state with the unit's private tables laid over it (cached while neither changes).
+    private StoreState View()
+    {
+        var committed = Store.Committed;
+        if (Held == TableGroups.None)
+        {
+            return committed;
+        }
+
+        if (!ReferenceEquals(committed, _viewCommitted) || !ReferenceEquals(_state, _viewState))
+        {
+            _view = committed.WithTablesFrom(_state, Held);
+            _viewCommitted = committed;
+            _viewState = _state;
+        }
+
+        return _view!;
     }
 
     public override async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
@@ -75,9 +107,20 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var (state, result) = change(_state);
-            _state = state;
-            return result;
+            while (true)
+            {
+                var view = View();
+                var (state, result) = change(view);
+                var missing = TableGroupMap.Changed(view, state) & ~Held;
+                if (missing == TableGroups.None)
+                {
+                    _state = state;
+                    return result;
+                }
+
+                // The first write to these groups: lock them, then run the change again on their newest committed tables.
+                await LockAsync(missing, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is DuplicateEntityException or ReferencedEntityMissingException or EntityInUseException)
         {
@@ -85,6 +128,35 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store, StoreState sta
             Aborted = true;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Takes the locks of <paramref name="groups"/> for the rest of the unit (as <c>SELECT ... FOR UPDATE</c> or an
+    /// advisory lock would); from then on the unit reads its own copy of their tables, taken now. A lock timeout or a
+    /// cancellation while waiting aborts the unit, as the failed statement aborts a PostgreSQL transaction.
+    /// </summary>
+    public async Task LockAsync(TableGroups groups, CancellationToken cancellationToken)
+    {
+        EnsureUsable();
+        cancellationToken.ThrowIfCancellationRequested();
+        var missing = groups & ~Held;
+        if (missing == TableGroups.None)
+        {
+            return;
+        }
+
+        try
+        {
+            await Store.AcquireAsync(missing, sync: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConcurrencyConflictException or OperationCanceledException)
+        {
+            Aborted = true;
+            throw;
+        }
+
+        _state = View();
+        Held |= missing;
     }
 
     private void EnsureUsable()

@@ -39,7 +39,7 @@ internal sealed class InfraChangeFeed(Func<IReadOnlyList<FeatureFlag>>? synchron
 
     public long StaffVersion => Volatile.Read(ref _staff);
 
-    /// <summary>Records a committed change (no I/O; the in-memory store calls it under its write lock).</summary>
+    /// <summary>Records a committed change (no I/O; the in-memory store calls it under its commit gate).</summary>
     public void Changed(ChangedAreas areas)
     {
         if ((areas & ChangedAreas.FeatureFlags) != 0)

@@ -4,16 +4,23 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>
-/// The rotation store over any allocator's unit of work, through its repositories: used by the in-memory store (whose
-/// unit of work holds the store's lock, so nothing changes under the batch) and by allocators of other stores.
+/// The rotation store over any allocator's unit of work, through its repositories: used by the in-memory store and by
+/// allocators of other stores. <paramref name="lockPool"/>, when given, locks the IP-pool tables for the rest of the
+/// unit before the due batch is read (the in-memory store's lock, standing in for PostgreSQL's row locks on the batch),
+/// so concurrent rotations never claim the same assignment.
 /// </summary>
-internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator) : IIpRotationStore
+internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator, Func<IInfraUnitOfWork, CancellationToken, Task>? lockPool = null) : IIpRotationStore
 {
     private static readonly DomainIpAssignmentStatus[] NotExpired =
         [DomainIpAssignmentStatus.Scheduled, DomainIpAssignmentStatus.Warming, DomainIpAssignmentStatus.Active];
 
     public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
+        if (lockPool is not null)
+        {
+            await lockPool(unitOfWork, cancellationToken).ConfigureAwait(false);
+        }
+
         var due = new List<DomainIpAssignment>();
         foreach (var status in NotExpired)
         {

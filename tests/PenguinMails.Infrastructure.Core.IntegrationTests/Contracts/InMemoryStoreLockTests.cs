@@ -1,24 +1,59 @@
+using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.SystemConfig;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
-/// <summary>The in-memory store's one write lock: a forgotten unit of work fails a writer clearly instead of hanging it.</summary>
+/// <summary>
+/// The in-memory store's write locks, one per group of tables joined by foreign keys: a forgotten unit of work fails a
+/// writer of the same tables clearly instead of hanging it, and never holds up writers of other tables.
+/// </summary>
 public sealed class InMemoryStoreLockTests
 {
+    private static FeatureFlag NewFlag() => new() { Key = "lock-" + Guid.NewGuid().ToString("N")[..12], RolloutPercentage = 10 };
+
     [Fact]
-    public async Task WriteOutsideAnOpenUnit_AfterLockTimeout_ThrowsTransientConflict()
+    public async Task WriteOutsideAnOpenUnit_ToTheTablesItWrote_AfterLockTimeout_ThrowsTransientConflict()
     {
         var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
         var repo = new InMemoryVpsInstanceRepository(store);
         await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.VpsInstances.AddAsync(new VpsInstance());
 
         var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => repo.AddAsync(new VpsInstance()));
-        var host = Assert.Throws<ConcurrencyConflictException>(() => store.AddUser(UserId.New()));
 
         Assert.True(ex.IsTransient);
         Assert.Contains("unit of work", ex.Message, StringComparison.Ordinal);
-        Assert.True(host.IsTransient);
+        Assert.Contains("IpPools", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WritesOutsideAnOpenUnit_ToOtherTablesAndHostIds_ProceedAtOnce()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
+        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.VpsInstances.AddAsync(new VpsInstance());
+        var user = UserId.New();
+
+        store.AddUser(user);
+        var flag = await new InMemoryFeatureFlagRepository(store).AddAsync(NewFlag() with { UpdatedBy = user });
+
+        Assert.Equal(user, flag.UpdatedBy);
+        Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync());
+    }
+
+    [Fact]
+    public async Task UnitThatOnlyRead_HoldsNoLock()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
+        var repo = new InMemoryVpsInstanceRepository(store);
+        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        Assert.Equal(0, await uow.VpsInstances.CountAsync());
+
+        await repo.AddAsync(new VpsInstance());
+
+        Assert.Equal(1, await uow.VpsInstances.CountAsync());
     }
 
     [Fact]
@@ -27,6 +62,7 @@ public sealed class InMemoryStoreLockTests
         var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(5) };
         var repo = new InMemoryVpsInstanceRepository(store);
         var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.VpsInstances.AddAsync(new VpsInstance());
 
         var write = repo.AddAsync(new VpsInstance());
         await Task.Delay(50);
@@ -34,5 +70,99 @@ public sealed class InMemoryStoreLockTests
         await uow.DisposeAsync();
 
         Assert.Equal(VpsInstanceStatus.Provisioning, (await write).Status);
+        Assert.Equal(1, await repo.CountAsync());
+    }
+
+    [Fact]
+    public async Task Clear_WaitsForEveryOpenUnitThatWrote()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
+        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.FeatureFlags.AddAsync(NewFlag());
+
+        var ex = Assert.Throws<ConcurrencyConflictException>(store.Clear);
+
+        Assert.True(ex.IsTransient);
+    }
+
+    [Fact]
+    public async Task TwoUnitsWaitingForEachOther_OneTimesOutAbortedAndTheOtherCommitsOnceItEnds()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        var factory = new InMemoryInfraUnitOfWorkFactory(store);
+        var first = await factory.BeginAsync();
+        var second = await factory.BeginAsync();
+        await first.VpsInstances.AddAsync(new VpsInstance());
+        await second.FeatureFlags.AddAsync(NewFlag());
+
+        // first waits for flags (second holds them); second then waits for VPS instances (first holds them).
+        var firstWaits = first.FeatureFlags.AddAsync(NewFlag());
+        var secondWaits = second.VpsInstances.AddAsync(new VpsInstance());
+        var timedOut = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => firstWaits);
+        await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => first.VpsInstances.CountAsync());
+        await first.DisposeAsync();
+
+        Assert.True(timedOut.IsTransient);
+        try
+        {
+            await secondWaits;
+            await second.CommitAsync();
+            Assert.Equal(1, await new InMemoryVpsInstanceRepository(store).CountAsync());
+            Assert.Equal(1, await new InMemoryFeatureFlagRepository(store).CountAsync());
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // On a slow machine the second wait may time out as well; then neither unit left anything.
+            Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync());
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentUnitsAndAutoCommitWriters_OverSeveralGroups_KeepEveryCommittedRowAndNoRolledBackOne()
+    {
+        var store = new InMemoryInfraStore();
+        var factory = new InMemoryInfraUnitOfWorkFactory(store);
+        const int UnitsPerWorker = 150;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var units = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            await gate.Task;
+            for (var i = 0; i < UnitsPerWorker; i++)
+            {
+                var unit = await factory.BeginAsync();
+                await using (unit)
+                {
+                    // Always VPS instances before flags, so these units never wait for each other in a cycle.
+                    await unit.VpsInstances.AddAsync(new VpsInstance { Region = i % 2 == 0 ? "kept" : "dropped" });
+                    await unit.FeatureFlags.AddAsync(NewFlag() with { RolloutPercentage = i % 2 == 0 ? 1 : 2 });
+                    if (i % 2 == 0)
+                    {
+                        await unit.CommitAsync();
+                    }
+                }
+            }
+        }));
+        var writers = Enumerable.Range(0, 2).Select(worker => Task.Run(async () =>
+        {
+            await gate.Task;
+            var config = new InMemorySystemConfigRepository(store);
+            for (var i = 0; i < UnitsPerWorker; i++)
+            {
+                await config.AddAsync(SystemConfigEntry.Create($"lock.{worker}.{i}", i));
+            }
+        }));
+        var all = units.Concat(writers).ToList();
+        gate.SetResult();
+        await Task.WhenAll(all);
+
+        var committed = 4 * UnitsPerWorker / 2;
+        Assert.Equal(committed, await new InMemoryVpsInstanceRepository(store).CountAsync(new VpsInstanceFilter(Region: "kept")));
+        Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync(new VpsInstanceFilter(Region: "dropped")));
+        Assert.Equal(committed, await new InMemoryFeatureFlagRepository(store).CountAsync());
+        Assert.Equal(2 * UnitsPerWorker, await new InMemorySystemConfigRepository(store).CountAsync());
     }
 }
