@@ -101,6 +101,7 @@ public sealed class InMemoryInfraStore
     private void Commit(StoreState state)
     {
         var before = _committed;
+        state.AdoptLookups(before);
         _committed = state;
         var changed = ChangedAreas.None;
         if (state.TableChanged(before, InMemoryFeatureFlagRepository.Table.Name))
@@ -316,6 +317,21 @@ internal sealed class StoreState
             if (!_tables.ContainsKey(name))
             {
                 yield return name;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets every table version that changed against <paramref name="before"/> take over the hash lookup it borrows
+    /// (before the state is published: see <see cref="Table{TKey, TRow}.AdoptLookup"/>).
+    /// </summary>
+    public void AdoptLookups(StoreState before)
+    {
+        foreach (var name in ChangedTables(before))
+        {
+            if (_tables.TryGetValue(name, out var table))
+            {
+                ((ICommittedTable)table).AdoptLookup();
             }
         }
     }

@@ -37,12 +37,12 @@ internal sealed class TableDef<TKey, TRow>
 
 /// <summary>
 /// One immutable version of a table: the rows by key (a balanced tree, O(log n) insert, update and delete; a get is
-/// O(1) on the newest version, from a hash lookup that follows it, see <see cref="KeyLookup{TKey, TRow}"/>), the
+/// O(1) on the committed version and the versions written from it, from a hash lookup that follows the committed line, see <see cref="KeyLookup{TKey, TRow}"/>), the
 /// keys by position (so a page resumes at its continuation point in O(log n) instead of re-walking from the first row),
 /// and the state of each secondary index. Every change returns a new version sharing all unchanged nodes, so a unit of
 /// work's private copy and <see cref="InMemoryInfraStore.Snapshot"/> stay free.
 /// </summary>
-internal sealed class Table<TKey, TRow>
+internal sealed class Table<TKey, TRow> : ICommittedTable
     where TKey : notnull
 {
     // Tree reads a version answers before it builds its own lookup, beyond an eighth of its rows.
@@ -56,6 +56,13 @@ internal sealed class Table<TKey, TRow>
     // The hash lookup this version owns or owned (see KeyLookup), and how many gets it answered from its tree.
     private KeyLookup<TKey, TRow>? _lookup;
     private int _treeReads;
+
+    // A version made by single writes from a version that owns a lookup borrows it: _base is that version, _delta the
+    // writes since (HasRow false: deleted). Gets read the delta, then the base's lookup while the base still owns it.
+    // The base keeps its lookup until this version commits (AdoptLookup), so a rolled-back unit of work costs the
+    // committed version nothing.
+    private Table<TKey, TRow>? _base;
+    private ImmutableDictionary<TKey, (bool HasRow, TRow Row)>? _delta;
 
     internal Table(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> rows, ImmutableSortedSet<TKey> keys, ImmutableArray<object> indexes)
     {
@@ -82,16 +89,30 @@ internal sealed class Table<TKey, TRow>
     public TRow? GetValueOrDefault(TKey key) => TryGetValue(key, out var row) ? row : default;
 
     /// <summary>
-    /// The row under <paramref name="key"/>: O(1) from the hash lookup while this is the newest version of its line,
-    /// else O(log n) from the tree. A version that keeps being read from its tree (a snapshot restored, the committed
-    /// version while a unit of work holds the lookup, or after a unit rolled back) builds its own lookup once its tree
-    /// reads pass an eighth of its rows, so the O(n) build is paid for by the reads it speeds up.
+    /// The row under <paramref name="key"/>: O(1) from the hash lookup this version owns, or from its writes and the
+    /// lookup it borrows (while the version it borrows from still owns it), else O(log n) from the tree. A version that
+    /// keeps being read from its tree (a snapshot restored, a version replaced by a commit) builds its own lookup once
+    /// its tree reads pass an eighth of its rows, so the O(n) build is paid for by the reads it speeds up.
     /// </summary>
     public bool TryGetValue(TKey key, out TRow row)
     {
         if (Volatile.Read(ref _lookup) is { } lookup && lookup.TryGet(this, key, out var found, out row))
         {
             return found;
+        }
+
+        if (_delta is { } delta && _base is { } source)
+        {
+            if (delta.TryGetValue(key, out var change))
+            {
+                row = change.Row;
+                return change.HasRow;
+            }
+
+            if (Volatile.Read(ref source._lookup) is { } borrowed && borrowed.TryGet(source, key, out found, out row))
+            {
+                return found;
+            }
         }
 
         if (Interlocked.Increment(ref _treeReads) >= LookupAfter + _rows.Count / 8)
@@ -103,8 +124,42 @@ internal sealed class Table<TKey, TRow>
         return _rows.TryGetValue(key, out row!);
     }
 
-    /// <summary>Whether this version answers gets from a hash lookup (it is the newest of its line).</summary>
+    /// <summary>Whether this version answers gets from a hash lookup it owns.</summary>
     internal bool OwnsLookup => Volatile.Read(ref _lookup)?.IsOwnedBy(this) == true;
+
+    /// <summary>Whether this version answers gets from the lookup of the version it was written from (not committed yet).</summary>
+    internal bool BorrowsLookup => _delta is not null && _base is { } source && Volatile.Read(ref source._lookup)?.IsOwnedBy(source) == true;
+
+    /// <summary>
+    /// Called once this version is committed, before anyone else can read it: takes over the lookup it borrows (when
+    /// its base still owns it) and applies the writes since, O(writes). Otherwise nothing changes.
+    /// </summary>
+    public void AdoptLookup()
+    {
+        if (_delta is not { } delta || _base is not { } source)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref source._lookup) is { } lookup && lookup.TryPass(source, this))
+        {
+            Volatile.Write(ref _lookup, lookup);
+            foreach (var (key, change) in delta)
+            {
+                if (change.HasRow)
+                {
+                    lookup.Set(key, change.Row);
+                }
+                else
+                {
+                    lookup.Remove(key);
+                }
+            }
+        }
+
+        _delta = null;
+        _base = null;
+    }
 
     /// <summary>The row under <paramref name="key"/> from the tree alone, the lookup's reference.</summary>
     internal bool TryGetFromTree(TKey key, out TRow row) => _rows.TryGetValue(key, out row!);
@@ -178,28 +233,34 @@ internal sealed class Table<TKey, TRow>
         var next = new Table<TKey, TRow>(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
         if (PassLookup(next) is { } lookup)
         {
+            // A bulk load hands the lookup on at once (a delta as large as the load would cost more than it saves).
             foreach (var (key, row) in added)
             {
                 lookup.Set(key, row);
             }
         }
+        else if (_delta is { } delta && _base is { } source)
+        {
+            next._base = source;
+            next._delta = delta.SetItems(added.Select(static a => new KeyValuePair<TKey, (bool HasRow, TRow Row)>(a.Key, (true, a.Value))));
+        }
 
         return next;
     }
 
-    // Hands this version's lookup, if it owns it, to next (derived from it by one write of key) and applies the write.
+    // Lets next (derived from this version by one write of key) borrow the lookup this version owns or borrows.
     private Table<TKey, TRow> Passed(Table<TKey, TRow> next, TKey key, TRow? row, bool hasRow)
     {
-        if (PassLookup(next) is { } lookup)
+        var change = (hasRow, row!);
+        if (OwnsLookup)
         {
-            if (hasRow)
-            {
-                lookup.Set(key, row!);
-            }
-            else
-            {
-                lookup.Remove(key);
-            }
+            next._base = this;
+            next._delta = ImmutableDictionary<TKey, (bool HasRow, TRow Row)>.Empty.SetItem(key, change);
+        }
+        else if (_delta is { } delta && _base is { } source)
+        {
+            next._base = source;
+            next._delta = delta.SetItem(key, change);
         }
 
         return next;
@@ -379,4 +440,11 @@ internal sealed class UuidOrder : IComparer<Guid>
             | BinaryPrimitives.ReadUInt16LittleEndian(b[6..]);
         return (high, BinaryPrimitives.ReadUInt64BigEndian(b[8..]));
     }
+}
+
+/// <summary>A table version as the store's commit sees it, whatever its key and row types.</summary>
+internal interface ICommittedTable
+{
+    /// <summary>See <see cref="Table{TKey, TRow}.AdoptLookup"/>.</summary>
+    void AdoptLookup();
 }

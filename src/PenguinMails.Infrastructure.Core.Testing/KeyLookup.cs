@@ -7,10 +7,11 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// One lookup serves a line of versions: it belongs to one version at a time (its <em>owner</em>). A version derived
-/// from the owner by one write takes the lookup over (<see cref="TryPass"/>) and applies the write to it, so the
-/// lookup follows the newest version at O(1) per write. Older versions lose it and answer from their own tree, which
-/// never changes, so every version still reads its own rows.
+/// One lookup serves a line of versions: it belongs to one version at a time (its <em>owner</em>). Versions written
+/// from the owner borrow it beside their own writes until one of them commits; that one takes the lookup over
+/// (<see cref="TryPass"/>) and applies its writes to it, so the lookup follows the committed version at O(1) per
+/// write, and a rolled-back unit of work never takes it away. A bulk load takes it over at once. Older versions lose
+/// it and answer from their own tree, which never changes, so every version still reads its own rows.
 /// </para>
 /// <para>
 /// Reads run concurrently with the one writer (the thread that took the lookup over). A read checks the owner before

@@ -114,7 +114,7 @@ public sealed class InMemoryTableTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Table_GetByKey_EveryVersionReadsItsOwnRowsWhileTheLookupFollowsTheNewest(int seed)
+    public void Table_GetByKey_EveryVersionReadsItsOwnRowsWhileTheLookupFollowsTheNewestCommitted(int seed)
     {
         var rng = new Random(seed);
         var rows = Enumerable.Range(0, 400).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
@@ -127,9 +127,11 @@ public sealed class InMemoryTableTests
         Assert.True(table.OwnsLookup);
 
         var versions = new List<(Table<Guid, Row> Table, Dictionary<Guid, Row> Model)>();
+        var committed = table;
         for (var step = 0; step < 3000; step++)
         {
             var previous = table;
+            var previousOwned = table.OwnsLookup;
             var op = rng.Next(10);
             if (op < 4 || model.Count == 0)
             {
@@ -156,9 +158,27 @@ public sealed class InMemoryTableTests
                 bulk.ForEach(r => model[r.Id] = r);
             }
 
-            // The lookup moved to the newest version with the write applied; the previous version lost it.
-            Assert.True(table.OwnsLookup);
-            Assert.False(previous.OwnsLookup);
+            if (op == 9 && previousOwned)
+            {
+                // A bulk load takes the lookup over at once.
+                Assert.True(table.OwnsLookup);
+                Assert.False(previous.OwnsLookup);
+                committed = table;
+            }
+            else
+            {
+                // A single write borrows the lookup of the committed version, which keeps it until the new one commits.
+                Assert.True(table.BorrowsLookup);
+                Assert.True(committed.OwnsLookup);
+                if (rng.Next(3) == 0)
+                {
+                    table.AdoptLookup();
+                    Assert.True(table.OwnsLookup);
+                    Assert.False(committed.OwnsLookup);
+                    committed = table;
+                }
+            }
+
             if (step % 100 == 0)
             {
                 versions.Add((table, new Dictionary<Guid, Row>(model)));
@@ -176,7 +196,53 @@ public sealed class InMemoryTableTests
 
         Assert.True(versions[0].Table.OwnsLookup);
         ReadAll(table, model);
-        Assert.True(table.OwnsLookup);
+        Assert.True(table.OwnsLookup || table.BorrowsLookup);
+    }
+
+    [Fact]
+    public void Table_WritesThatNeverCommit_LeaveTheCommittedVersionItsLookup()
+    {
+        var rng = new Random(4);
+        var rows = Enumerable.Range(0, 400).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
+        var committed = Rows.Empty.AddRange(rows.Select(r => KeyValuePair.Create(r.Id, r)));
+        var model = rows.ToDictionary(r => r.Id);
+        ReadAll(committed, model);
+        Assert.True(committed.OwnsLookup);
+
+        // A unit of work's writes, then a rollback: its versions are dropped, the committed one keeps its lookup.
+        for (var unit = 0; unit < 20; unit++)
+        {
+            var table = committed;
+            var unitModel = new Dictionary<Guid, Row>(model);
+            for (var write = 0; write < 10; write++)
+            {
+                var id = rows[rng.Next(rows.Count)].Id;
+                table = rng.Next(2) == 0 ? table.Remove(id) : table.SetItem(id, NewRow(rng, id));
+                if (table.TryGetFromTree(id, out var row))
+                {
+                    unitModel[id] = row;
+                }
+                else
+                {
+                    unitModel.Remove(id);
+                }
+            }
+
+            Assert.True(table.BorrowsLookup);
+            ReadAll(table, unitModel);
+            Assert.True(committed.OwnsLookup);
+            ReadAll(committed, model);
+        }
+
+        // A commit after them takes the lookup over with its writes applied.
+        var next = committed.SetItem(rows[0].Id, NewRow(rng, rows[0].Id)).Remove(rows[1].Id);
+        next.AdoptLookup();
+        model[rows[0].Id] = next[rows[0].Id];
+        model.Remove(rows[1].Id);
+        Assert.True(next.OwnsLookup);
+        Assert.False(committed.OwnsLookup);
+        ReadAll(next, model);
+        Assert.False(next.ContainsKey(rows[1].Id));
     }
 
     [Fact]
@@ -205,6 +271,12 @@ public sealed class InMemoryTableTests
                     1 => table.SetItem(Guid.NewGuid(), NewRow(writes, Guid.NewGuid())),
                     _ => table.SetItem(id, NewRow(writes, id)),
                 };
+                if (writes.Next(3) != 0)
+                {
+                    // Committed (before anyone reads it): takes the lookup over from the version it borrows from.
+                    table.AdoptLookup();
+                }
+
                 Volatile.Write(ref published[step % published.Length], table);
                 Volatile.Write(ref newest, table);
             }
