@@ -15,7 +15,7 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSource
 {
     private readonly IpAllocationEngine _engine;
-    private readonly RepositoryRotationStore _rotation;
+    private readonly InMemoryRotationStore _rotation;
 
     /// <summary>Initializes an allocator over <paramref name="store"/>.</summary>
     /// <param name="store">The shared in-memory store.</param>
@@ -25,9 +25,8 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStore
     public InMemoryIpPoolAllocator(InMemoryInfraStore store, IpAllocationOptions? options = null, ILogger<InMemoryIpPoolAllocator>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var pool = new Store(store);
-        _engine = new IpAllocationEngine(pool, options ?? new IpAllocationOptions(), store.TimeProvider, logger);
-        _rotation = new RepositoryRotationStore(this, (unit, cancellationToken) => pool.LockDomainAsync(unit, default, cancellationToken));
+        _engine = new IpAllocationEngine(new Store(store), options ?? new IpAllocationOptions(), store.TimeProvider, logger);
+        _rotation = new InMemoryRotationStore(this, store);
     }
 
     IIpRotationStore IIpRotationStoreSource.RotationStore => _rotation;

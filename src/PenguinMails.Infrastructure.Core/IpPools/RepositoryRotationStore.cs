@@ -4,23 +4,17 @@ using PenguinMails.Infrastructure.Core.SmtpIps;
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>
-/// The rotation store over any allocator's unit of work, through its repositories: used by the in-memory store and by
-/// allocators of other stores. <paramref name="lockPool"/>, when given, locks the IP-pool tables for the rest of the
-/// unit before the due batch is read (the in-memory store's lock, standing in for PostgreSQL's row locks on the batch),
-/// so concurrent rotations never claim the same assignment.
+/// The rotation store over any allocator's unit of work, through its repositories: used by allocators of other stores,
+/// and by the in-memory store for everything but claiming the due batch. It takes no row locks: every step re-reads
+/// under the domain locks what it changes.
 /// </summary>
-internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator, Func<IInfraUnitOfWork, CancellationToken, Task>? lockPool = null) : IIpRotationStore
+internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator) : IIpRotationStore
 {
     private static readonly DomainIpAssignmentStatus[] NotExpired =
         [DomainIpAssignmentStatus.Scheduled, DomainIpAssignmentStatus.Warming, DomainIpAssignmentStatus.Active];
 
     public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
-        if (lockPool is not null)
-        {
-            await lockPool(unitOfWork, cancellationToken).ConfigureAwait(false);
-        }
-
         var due = new List<DomainIpAssignment>();
         foreach (var status in NotExpired)
         {
