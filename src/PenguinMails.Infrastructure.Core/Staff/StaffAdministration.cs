@@ -43,52 +43,52 @@ public sealed class StaffAdministration : IStaffAdministration
     }
 
     /// <inheritdoc />
-    public async Task<StaffRole> CreateRoleAsync(UserId actingUserId, StaffRole role, CancellationToken cancellationToken = default)
+    public async Task<StaffRole> CreateRoleAsync(UserId actor, StaffRole role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(role);
-        await AuthorizeAsync(actingUserId, "create_role", cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(actor, "create_role", cancellationToken).ConfigureAwait(false);
         var stored = await _roles.AddAsync(role, cancellationToken).ConfigureAwait(false);
-        Changed(actingUserId, "create_role", "role " + stored.Id);
+        Changed(actor, "create_role", "role " + stored.Id);
         return stored;
     }
 
     /// <inheritdoc />
-    public async Task<bool> GrantAsync(UserId actingUserId, StaffRoleId roleId, string permission, CancellationToken cancellationToken = default)
+    public async Task<bool> GrantAsync(UserId actor, StaffRoleId roleId, string permission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(permission);
-        await AuthorizeAsync(actingUserId, "grant", cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(actor, "grant", cancellationToken).ConfigureAwait(false);
         var found = await FindPermissionAsync(permission, cancellationToken).ConfigureAwait(false);
         var added = await _roles.GrantAsync(roleId, found.Id, cancellationToken).ConfigureAwait(false);
-        Changed(actingUserId, "grant", $"role {roleId} permission {found.Name}");
+        Changed(actor, "grant", $"role {roleId} permission {found.Name}");
         return added;
     }
 
     /// <inheritdoc />
-    public async Task<bool> RevokeAsync(UserId actingUserId, StaffRoleId roleId, string permission, CancellationToken cancellationToken = default)
+    public async Task<bool> RevokeAsync(UserId actor, StaffRoleId roleId, string permission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(permission);
-        await AuthorizeAsync(actingUserId, "revoke", cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(actor, "revoke", cancellationToken).ConfigureAwait(false);
         var found = await FindPermissionAsync(permission, cancellationToken).ConfigureAwait(false);
         var removed = await _roles.RevokeAsync(roleId, found.Id, cancellationToken).ConfigureAwait(false);
-        Changed(actingUserId, "revoke", $"role {roleId} permission {found.Name}");
+        Changed(actor, "revoke", $"role {roleId} permission {found.Name}");
         return removed;
     }
 
     /// <inheritdoc />
-    public async Task<StaffMember> AssignAsync(UserId actingUserId, UserId userId, StaffRoleId roleId, CancellationToken cancellationToken = default)
+    public async Task<StaffMember> AssignAsync(UserId actor, UserId userId, StaffRoleId roleId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(actingUserId, "assign", cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(actor, "assign", cancellationToken).ConfigureAwait(false);
         var stored = await AssignCoreAsync(userId, roleId, cancellationToken).ConfigureAwait(false);
-        Changed(actingUserId, "assign", $"user {userId} role {roleId}");
+        Changed(actor, "assign", $"user {userId} role {roleId}");
         return stored;
     }
 
     /// <inheritdoc />
-    public async Task<bool> RemoveAsync(UserId actingUserId, UserId userId, CancellationToken cancellationToken = default)
+    public async Task<bool> RemoveAsync(UserId actor, UserId userId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(actingUserId, "remove", cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(actor, "remove", cancellationToken).ConfigureAwait(false);
         var removed = await _members.DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
-        Changed(actingUserId, "remove", "user " + userId);
+        Changed(actor, "remove", "user " + userId);
         return removed;
     }
 
@@ -142,13 +142,13 @@ public sealed class StaffAdministration : IStaffAdministration
         }
     }
 
-    private async Task AuthorizeAsync(UserId actingUserId, string operation, CancellationToken cancellationToken)
+    private async Task AuthorizeAsync(UserId actor, string operation, CancellationToken cancellationToken)
     {
-        if (!await _checker.HasPermissionAsync(actingUserId, WellKnownPermissions.StaffManage, cancellationToken).ConfigureAwait(false))
+        if (!await _checker.HasPermissionAsync(actor, WellKnownPermissions.StaffManage, cancellationToken).ConfigureAwait(false))
         {
-            StaffLog.AdministrationDenied(_logger, actingUserId, operation, WellKnownPermissions.StaffManage);
+            StaffLog.AdministrationDenied(_logger, actor, operation, WellKnownPermissions.StaffManage);
             InfraTelemetry.PermissionDenied();
-            throw new PermissionDeniedException(actingUserId, WellKnownPermissions.StaffManage);
+            throw new PermissionDeniedException(actor, WellKnownPermissions.StaffManage);
         }
     }
 
@@ -156,9 +156,9 @@ public sealed class StaffAdministration : IStaffAdministration
         await _permissions.GetByNameAsync(name, cancellationToken).ConfigureAwait(false)
         ?? throw new EntityNotFoundException(nameof(Permission), name);
 
-    private void Changed(UserId actingUserId, string operation, string target)
+    private void Changed(UserId actor, string operation, string target)
     {
         _checker.Invalidate();
-        StaffLog.AdministrationChange(_logger, actingUserId, operation, target);
+        StaffLog.AdministrationChange(_logger, actor, operation, target);
     }
 }

@@ -30,10 +30,10 @@ public sealed class SystemConfigService : ISystemConfigService
     }
 
     /// <inheritdoc />
-    public async Task<T?> GetValueAsync<T>(UserId readerId, string key, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<T?> GetValueAsync<T>(UserId actor, string key, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await RequireAsync(readerId, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(actor, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
         var entry = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
@@ -42,8 +42,8 @@ public sealed class SystemConfigService : ISystemConfigService
 
         if (entry.IsSensitive)
         {
-            await RequireAsync(readerId, key, "read", WellKnownPermissions.SystemConfigReadSensitive, cancellationToken).ConfigureAwait(false);
-            SystemConfigLog.SensitiveRead(_logger, key, readerId);
+            await RequireAsync(actor, key, "read", WellKnownPermissions.SystemConfigReadSensitive, cancellationToken).ConfigureAwait(false);
+            SystemConfigLog.SensitiveRead(_logger, key, actor);
         }
 
         try
@@ -58,19 +58,19 @@ public sealed class SystemConfigService : ISystemConfigService
     }
 
     /// <inheritdoc />
-    public async Task<SystemConfigEntry?> GetEntryAsync(UserId readerId, string key, CancellationToken cancellationToken = default)
+    public async Task<SystemConfigEntry?> GetEntryAsync(UserId actor, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await RequireAsync(readerId, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(actor, key, "read", WellKnownPermissions.SystemConfigRead, cancellationToken).ConfigureAwait(false);
         var entry = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (entry is null || !entry.IsSensitive)
         {
             return entry;
         }
 
-        if (await _permissions.HasPermissionAsync(readerId, WellKnownPermissions.SystemConfigReadSensitive, cancellationToken).ConfigureAwait(false))
+        if (await _permissions.HasPermissionAsync(actor, WellKnownPermissions.SystemConfigReadSensitive, cancellationToken).ConfigureAwait(false))
         {
-            SystemConfigLog.SensitiveRead(_logger, key, readerId);
+            SystemConfigLog.SensitiveRead(_logger, key, actor);
             return entry;
         }
 
@@ -79,7 +79,7 @@ public sealed class SystemConfigService : ISystemConfigService
 
     /// <inheritdoc />
     public async Task<SystemConfigEntry> SetValueAsync<T>(
-        UserId writerId,
+        UserId actor,
         string key,
         T value,
         bool? isSensitive = null,
@@ -88,7 +88,7 @@ public sealed class SystemConfigService : ISystemConfigService
     )
     {
         ArgumentNullException.ThrowIfNull(key);
-        await RequireAsync(writerId, key, "write", WellKnownPermissions.SystemConfigManage, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(actor, key, "write", WellKnownPermissions.SystemConfigManage, cancellationToken).ConfigureAwait(false);
         var existing = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var entry = new SystemConfigEntry
         {
@@ -97,19 +97,19 @@ public sealed class SystemConfigService : ISystemConfigService
             Description = existing?.Description,
             Category = existing?.Category,
             IsSensitive = isSensitive ?? existing?.IsSensitive ?? false,
-            UpdatedBy = writerId,
+            UpdatedBy = actor,
         };
         var stored = await _repository.UpsertAsync(entry, cancellationToken).ConfigureAwait(false);
-        SystemConfigLog.Written(_logger, key, writerId, stored.IsSensitive);
+        SystemConfigLog.Written(_logger, key, actor, stored.IsSensitive);
         return stored;
     }
 
     /// <inheritdoc />
-    public Task<string?> GetStripeAccountIdAsync(UserId readerId, CancellationToken cancellationToken = default) =>
-        GetValueAsync<string>(readerId, SystemConfigKeys.StripeAccountId, null, cancellationToken);
+    public Task<string?> GetStripeAccountIdAsync(UserId actor, CancellationToken cancellationToken = default) =>
+        GetValueAsync<string>(actor, SystemConfigKeys.StripeAccountId, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SystemConfigEntry> SetStripeAccountIdAsync(UserId writerId, string accountId, CancellationToken cancellationToken = default)
+    public Task<SystemConfigEntry> SetStripeAccountIdAsync(UserId actor, string accountId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(accountId);
         if (!IsStripeAccountId(accountId))
@@ -120,7 +120,7 @@ public sealed class SystemConfigService : ISystemConfigService
             );
         }
 
-        return SetValueAsync(writerId, SystemConfigKeys.StripeAccountId, accountId, isSensitive: true, cancellationToken: cancellationToken);
+        return SetValueAsync(actor, SystemConfigKeys.StripeAccountId, accountId, isSensitive: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>Whether <paramref name="value"/> looks like a Stripe account id: <c>acct_</c> then 1–250 ASCII letters and digits.</summary>
