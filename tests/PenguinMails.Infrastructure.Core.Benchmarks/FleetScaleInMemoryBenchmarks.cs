@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -6,7 +7,6 @@ using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
-using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.Benchmarks;
 
@@ -49,7 +49,7 @@ public class FleetScaleInMemoryBenchmarks
 
     private async Task SetupAsync()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         _store = new InMemoryInfraStore(clock) { LockTimeout = TimeSpan.FromMinutes(1) };
         var seed = _store.Seed;
         var rng = new Random(17);
@@ -98,7 +98,7 @@ public class FleetScaleInMemoryBenchmarks
             ips[at] = await _ips.AdjustAssignedCountAsync(ips[at].Id, 1);
         }
 
-        clock.Set(Start.AddHours(2));
+        clock.SetUtcNow(Start.AddHours(2));
         _ipIds = [.. ips.Select(ip => ip.Id).OrderBy(_ => rng.Next())];
         _holder = holders[holders.Count / 2];
         _fresh = seed.Domain(tenants[0]);

@@ -33,7 +33,8 @@ public interface IIpPoolAllocator
 
     /// <summary>
     /// Serializes the IP-pool operations of one domain until the unit of work ends: on PostgreSQL a transaction-level
-    /// advisory lock (re-entrant); on the in-memory store the unit already holds the store's write lock. Allocation,
+    /// advisory lock (re-entrant); on the in-memory store the lock of the store's IP-pool tables (VPS instances, SMTP IPs,
+    /// assignments), which serializes every domain's allocations, not only this one's. Allocation,
     /// rotation and decommission moves take it before they read the domain's assignments.
     /// </summary>
     /// <param name="unitOfWork">A unit of work of this allocator's store.</param>

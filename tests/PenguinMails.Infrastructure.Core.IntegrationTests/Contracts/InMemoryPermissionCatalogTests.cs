@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.Testing;
-using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
@@ -10,7 +10,7 @@ public sealed class InMemoryPermissionCatalogTests
     [Fact]
     public async Task NewStore_HasTheCatalogStampedWithTheClockOfTheFirstRead()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
         var repo = new InMemoryPermissionRepository(new InMemoryInfraStore(clock));
 
         var first = await repo.GetAsync(new PermissionId(1));
@@ -25,7 +25,7 @@ public sealed class InMemoryPermissionCatalogTests
     [Fact]
     public async Task DeletingSeededRows_Sticks_AndClearReturnsToTheCatalog()
     {
-        var store = new InMemoryInfraStore(new ManualClock());
+        var store = new InMemoryInfraStore(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var repo = new InMemoryPermissionRepository(store);
         foreach (var known in WellKnownPermissions.All)
         {
@@ -44,8 +44,8 @@ public sealed class InMemoryPermissionCatalogTests
     [Fact]
     public async Task Stores_AreIndependent()
     {
-        var a = new InMemoryPermissionRepository(new InMemoryInfraStore(new ManualClock()));
-        var b = new InMemoryPermissionRepository(new InMemoryInfraStore(new ManualClock()));
+        var a = new InMemoryPermissionRepository(new InMemoryInfraStore(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))));
+        var b = new InMemoryPermissionRepository(new InMemoryInfraStore(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))));
 
         await a.DeleteAsync(new PermissionId(1));
         await a.AddAsync(new Permission { Id = new PermissionId(1000), Name = "app.only" });

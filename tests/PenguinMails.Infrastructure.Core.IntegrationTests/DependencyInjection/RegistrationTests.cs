@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,7 +23,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task AddPenguinMailsInfra_InMemory_ResolvesRepositoriesOverOneStoreWithContainerClock()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddPenguinMailsInfra().UseInMemoryStore();

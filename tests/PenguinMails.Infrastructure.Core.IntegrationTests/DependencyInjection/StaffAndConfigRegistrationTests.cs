@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,7 @@ public sealed class StaffAndConfigRegistrationTests
     [Fact]
     public async Task HostedListener_InMemoryStore_StartsAndStopsCleanly()
     {
-        var store = new InMemoryInfraStore(new ManualClock());
+        var store = new InMemoryInfraStore(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var services = new ServiceCollection().AddPenguinMailsInfra().UseInMemoryStore(store).Services;
         await using var provider = services.BuildServiceProvider();
         foreach (var hosted in provider.GetServices<IHostedService>())

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -194,7 +195,7 @@ public abstract class FeatureFlagServicesContract : IAsyncLifetime
     {
         var flag = await Store.FeatureFlags.AddAsync(new FeatureFlag { Key = UniqueKey(), IsEnabled = false, RolloutPercentage = 100 });
         using var provider = new FeatureFlagSnapshotProvider(Store.FeatureFlags, TimeProvider.System);
-        var log = new CapturingLogger<FeatureFlagRefreshService>();
+        var log = new FakeLogger<FeatureFlagRefreshService>();
         await using var service = new FeatureFlagRefreshService(
             provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100), ListenForChanges = false }, false, TimeProvider.System, log);
         await service.StartAsync(CancellationToken.None);
@@ -295,7 +296,7 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
         }
     }
 
-    private static ListeningRefresher Listener(FeatureFlagSnapshotProvider provider, NpgsqlDataSource dataSource, CapturingLogger<ChangeNotificationListener> log)
+    private static ListeningRefresher Listener(FeatureFlagSnapshotProvider provider, NpgsqlDataSource dataSource, FakeLogger<ChangeNotificationListener> log)
     {
         var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromHours(1) }, true, TimeProvider.System, null);
         var listener = new ChangeNotificationListener(dataSource, SchemaName.Default, service, null, new ChangeNotificationOptions(), TimeProvider.System, log);
@@ -346,7 +347,7 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
     public async Task Listener_ChangeBySecondProcess_ArrivesByNotifyLongBeforeTheRefreshInterval()
     {
         using var provider = new FeatureFlagSnapshotProvider(new NpgsqlFeatureFlagRepository(First, SchemaName.Default, TimeProvider.System), TimeProvider.System);
-        var log = new CapturingLogger<ChangeNotificationListener>();
+        var log = new FakeLogger<ChangeNotificationListener>();
         await using var service = Listener(provider, First, log);
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);
@@ -368,7 +369,7 @@ public sealed class FeatureFlagNotifyTests : IAsyncLifetime
     public async Task Listener_ConnectionKilled_ReconnectsAndStillReceivesChanges()
     {
         using var provider = new FeatureFlagSnapshotProvider(new NpgsqlFeatureFlagRepository(First, SchemaName.Default, TimeProvider.System), TimeProvider.System);
-        var log = new CapturingLogger<ChangeNotificationListener>();
+        var log = new FakeLogger<ChangeNotificationListener>();
         await using var service = Listener(provider, First, log);
         await service.StartAsync(CancellationToken.None);
         await service.StartedAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
@@ -33,7 +34,7 @@ public abstract class DecommissionPlanContract : IpPoolContractBase
         var planner = Planner(allocator);
         await planner.ScheduleAsync(vps.Id);
 
-        var logger = new CapturingLogger<VpsDecommissionPlanner>();
+        var logger = new FakeLogger<VpsDecommissionPlanner>();
         var ex = await Assert.ThrowsAsync<VpsDecommissionBlockedException>(() => new VpsDecommissionPlanner(allocator, null, Store.Clock, logger).CompleteAsync(vps.Id));
 
         Assert.Equal((vps.Id, 2L), (ex.VpsInstanceId, ex.NonExpiredAssignments));

@@ -1,3 +1,5 @@
+using PenguinMails.Infrastructure.TestKit;
+using Microsoft.Extensions.Logging.Testing;
 using System.Collections.Concurrent;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
@@ -336,7 +338,7 @@ public sealed class InMemoryIpAllocationLogTests
         await new Testing.InMemorySmtpIpAddressRepository(store).AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "192.0.2.1" });
         var domain = DomainId.New();
         store.AddDomain(domain);
-        var logger = new TestKit.CapturingLogger<Testing.InMemoryIpPoolAllocator>();
+        var logger = new FakeLogger<Testing.InMemoryIpPoolAllocator>();
         var allocator = new Testing.InMemoryIpPoolAllocator(store, null, logger);
 
         await allocator.AllocateAsync(new IpAllocationRequest(domain));

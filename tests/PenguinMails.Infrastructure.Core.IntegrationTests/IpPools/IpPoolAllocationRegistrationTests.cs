@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.IpPools;
@@ -13,7 +14,7 @@ public sealed class IpPoolAllocationRegistrationTests
     [Fact]
     public async Task AddPenguinMailsInfra_InMemory_ResolvesInMemoryAllocatorOverTheSameStoreAndTheServices()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
         services.AddPenguinMailsInfra(o => o.IpAllocation.MaxAssignmentsPerIp = 1).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider(validateScopes: true);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
@@ -84,7 +85,7 @@ public abstract class IpRotationContract : IpPoolContractBase
         var allocator = Allocator();
         await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync()) { Expires = Store.Clock.GetUtcNow() + Hour });
         Store.Clock.Advance(Hour);
-        var logger = new CapturingLogger<IpRotationService>();
+        var logger = new FakeLogger<IpRotationService>();
 
         await new IpRotationService(allocator, null, Store.Clock, logger).RotateAsync();
         await IpAsync(vps);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
@@ -13,7 +14,7 @@ public sealed class PoliciesRegistrationTests
     [Fact]
     public async Task AddPenguinMailsInfra_InMemory_ResolvesThePoliciesAndTheInMemoryCostReport()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
         services.AddPenguinMailsInfra(o => o.Warmup.Plans["short"] = [1, 2]).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider(validateScopes: true);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.SmtpIps;
@@ -8,7 +9,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 /// <summary>The reputation policy service over the IP repository, run unchanged on PostgreSQL and in memory.</summary>
 public abstract class ReputationPolicyServiceContract : PoliciesContractBase
 {
-    private readonly CapturingLogger<ReputationPolicyService> _log = new();
+    private readonly FakeLogger<ReputationPolicyService> _log = new();
 
     private ReputationPolicyService Service(ReputationPolicyOptions? options = null) =>
         new(Store.SmtpIpAddresses, options ?? new ReputationPolicyOptions(), Store.Clock, _log);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.IpPools;
@@ -9,7 +10,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.IpPools;
 /// <summary>The warmup service over the repositories, run unchanged on PostgreSQL and in memory.</summary>
 public abstract class WarmupServiceContract : PoliciesContractBase
 {
-    private readonly CapturingLogger<WarmupService> _log = new();
+    private readonly FakeLogger<WarmupService> _log = new();
 
     private WarmupService Service(WarmupOptions? options = null) =>
         new(Store.SmtpIpAddresses, Store.DomainIpAssignments, options ?? new WarmupOptions(), Store.Clock, _log);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task RealisticRun_LogsExceptionsSpansAndToString_NeverContainPasswordOrSensitiveValue()
     {
-        var logs = new CapturingLogger<SecretsTests>();
+        var logs = new FakeLogger<SecretsTests>();
         using var telemetry = new TelemetryCapture();
         var connectionString = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("secrets"))
         {
@@ -76,7 +77,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunHealthyHostAsync(string connectionString, CapturingLogger<SecretsTests> logs)
+    private async Task RunHealthyHostAsync(string connectionString, FakeLogger<SecretsTests> logs)
     {
         await using var provider = Host(
             o =>
@@ -132,7 +133,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunFailingConnectionsAsync(string connectionString, CapturingLogger<SecretsTests> logs)
+    private async Task RunFailingConnectionsAsync(string connectionString, FakeLogger<SecretsTests> logs)
     {
         var good = new NpgsqlConnectionStringBuilder(connectionString);
         string[] failing =
@@ -168,7 +169,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
         }
     }
 
-    private static ServiceProvider Host(Action<PenguinMailsInfraOptions> configure, CapturingLogger<SecretsTests> logs) =>
+    private static ServiceProvider Host(Action<PenguinMailsInfraOptions> configure, FakeLogger<SecretsTests> logs) =>
         new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingProvider(logs)))
             .AddPenguinMailsInfra(configure).Services
@@ -240,7 +241,7 @@ public sealed class SecretsTests(ITestOutputHelper output)
         return port;
     }
 
-    private sealed class CapturingProvider(CapturingLogger<SecretsTests> logger) : ILoggerProvider
+    private sealed class CapturingProvider(FakeLogger<SecretsTests> logger) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => logger;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -20,7 +21,7 @@ namespace PenguinMails.Infrastructure.Core.IntegrationTests.Reliability;
 public sealed class TransientRetryTests : IAsyncLifetime
 {
     private const int RetryEvent = PenguinMailsInfraEventIds.TransientRetry;
-    private readonly CapturingLogger<TransientRetryTests> _log = new();
+    private readonly FakeLogger<TransientRetryTests> _log = new();
     private FaultDatabase? _db;
 
     private FaultDatabase Db => _db!;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -72,7 +74,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
     [PostgresFact]
     public async Task HasPermissionAsync_RevokedInAnotherProcess_DeniedWithinTheNotifyBound()
     {
-        var clock = new ManualClock(); // never advanced: the one-hour time-to-live cannot be what refreshes process B
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)); // never advanced: the one-hour time-to-live cannot be what refreshes process B
         var membersA = new NpgsqlStaffMemberRepository(_processA!, SchemaName.Default, clock);
         var rolesA = new NpgsqlStaffRoleRepository(_processA!, SchemaName.Default, clock);
         using var checkerA = new CachedPermissionChecker(membersA, rolesA, new PermissionCacheOptions(), clock);
@@ -110,7 +112,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
     [PostgresFact]
     public async Task Listener_ConnectionKilled_ReconnectsAndStillDeliversRevocations()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var membersA = new NpgsqlStaffMemberRepository(_processA!, SchemaName.Default, clock);
         var rolesA = new NpgsqlStaffRoleRepository(_processA!, SchemaName.Default, clock);
         var optionsB = new PermissionCacheOptions { TimeToLive = TimeSpan.FromHours(1) };
@@ -120,7 +122,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             optionsB,
             clock
         );
-        var log = new CapturingLogger<ChangeNotificationListener>();
+        var log = new FakeLogger<ChangeNotificationListener>();
         await using var listenerB = new ChangeNotificationListener(_processB, SchemaName.Default, null, checkerB, new ChangeNotificationOptions(), TimeProvider.System, log);
         await listenerB.StartAsync(CancellationToken.None);
         await listenerB.Listening.WaitAsync(Bound);
@@ -165,7 +167,7 @@ public sealed class PermissionNotifyTests : IAsyncLifetime
             Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
         }
 
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var flags = host.Services.GetRequiredService<FeatureFlagSnapshotProvider>();
         var key = "one-listener-" + Guid.NewGuid().ToString("N")[..8];
         await new NpgsqlFeatureFlagRepository(_processA!, SchemaName.Default, clock).AddAsync(new FeatureFlag { Key = key, IsEnabled = true, RolloutPercentage = 100 });

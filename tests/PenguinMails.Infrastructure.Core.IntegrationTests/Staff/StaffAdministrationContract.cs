@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.Postgres;
@@ -11,7 +12,7 @@ public abstract class StaffAdministrationContract : StaffContractBase
 {
     private readonly List<IDisposable> _owned = [];
 
-    protected CapturingLogger<StaffAdministration> AuditLog { get; } = new();
+    protected FakeLogger<StaffAdministration> AuditLog { get; } = new();
 
     /// <summary>Staff repositories reaching the same data through another connection pool (another process, on PostgreSQL).</summary>
     protected abstract Task<(IStaffMemberRepository Members, IStaffRoleRepository Roles)> OtherProcessRepositoriesAsync();
@@ -219,7 +220,7 @@ public sealed class InMemoryStaffBootstrapTests
         var user = new UserId(Guid.CreateVersion7());
         await store.AddUserAsync(user);
         using var checker = new CachedPermissionChecker(store.StaffMembers, store.StaffRoles, timeProvider: store.Clock);
-        var log = new CapturingLogger<StaffAdministration>();
+        var log = new FakeLogger<StaffAdministration>();
         var admin = new StaffAdministration(store.StaffMembers, store.StaffRoles, store.Permissions, checker, log);
 
         var member = await admin.BootstrapAdministratorAsync(user, new StaffRoleId(1));

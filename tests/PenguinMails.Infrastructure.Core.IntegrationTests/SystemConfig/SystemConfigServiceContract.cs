@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.Core.SystemConfig;
@@ -13,7 +14,7 @@ public abstract class SystemConfigServiceContract : StaffContractBase
     private const string Secret = "sk_live_TOPSECRET_4f9a";
     private CachedPermissionChecker? _checker;
 
-    protected CapturingLogger<SystemConfigService> Log { get; } = new();
+    protected FakeLogger<SystemConfigService> Log { get; } = new();
 
     private SystemConfigService NewService() =>
         new(Store.SystemConfigs, _checker ??= new CachedPermissionChecker(Store.StaffMembers, Store.StaffRoles, timeProvider: Store.Clock), Log);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.TestKit;
@@ -14,7 +15,7 @@ public sealed class FeatureFlagEvaluatorTelemetryTests
     {
         var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
         repo.Setup(r => r.ListAllAsync(It.IsAny<CancellationToken>())).ReturnsAsync(flags);
-        var provider = new FeatureFlagSnapshotProvider(repo.Object, new ManualClock());
+        var provider = new FeatureFlagSnapshotProvider(repo.Object, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         await provider.RefreshAsync();
         return new FeatureFlagEvaluator(provider);
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.TestKit;
@@ -12,13 +14,13 @@ public sealed class FeatureFlagEvaluatorTests
 
     private static FeatureFlag Flag(string key, bool enabled, int rollout) => new() { Key = key, IsEnabled = enabled, RolloutPercentage = rollout };
 
-    private static async Task<(FeatureFlagEvaluator Evaluator, CapturingLogger<FeatureFlagEvaluator> Log, FeatureFlagSnapshotProvider Provider)> CreateAsync(int maxWarned = 1000, params FeatureFlag[] flags)
+    private static async Task<(FeatureFlagEvaluator Evaluator, FakeLogger<FeatureFlagEvaluator> Log, FeatureFlagSnapshotProvider Provider)> CreateAsync(int maxWarned = 1000, params FeatureFlag[] flags)
     {
         var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
         repo.Setup(r => r.ListAllAsync(It.IsAny<CancellationToken>())).ReturnsAsync(flags);
-        var provider = new FeatureFlagSnapshotProvider(repo.Object, new ManualClock());
+        var provider = new FeatureFlagSnapshotProvider(repo.Object, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         await provider.RefreshAsync();
-        var log = new CapturingLogger<FeatureFlagEvaluator>();
+        var log = new FakeLogger<FeatureFlagEvaluator>();
         return (new FeatureFlagEvaluator(provider, maxWarned, log), log, provider);
     }
 
@@ -81,8 +83,8 @@ public sealed class FeatureFlagEvaluatorTests
     public void Explain_BeforeTheFirstLoad_OffButNotLoggedAsUnknown()
     {
         var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
-        using var provider = new FeatureFlagSnapshotProvider(repo.Object, new ManualClock());
-        var log = new CapturingLogger<FeatureFlagEvaluator>();
+        using var provider = new FeatureFlagSnapshotProvider(repo.Object, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var log = new FakeLogger<FeatureFlagEvaluator>();
         var evaluator = new FeatureFlagEvaluator(provider, 1000, log);
 
         Assert.Equal(FlagDecisionReason.UnknownFlag, evaluator.Explain("new-dashboard", Guid.NewGuid()).Reason);
@@ -170,7 +172,7 @@ public sealed class FeatureFlagEvaluatorTests
     [Fact]
     public async Task Provider_RefreshAsync_ReplacesSnapshotRaisesEventAndBumpsVersion()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var flags = new List<FeatureFlag> { Flag("a", true, 10) };
         var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
         repo.Setup(r => r.ListAllAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => flags.ToList());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Diagnostics;
 using Moq;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
@@ -17,7 +18,7 @@ public sealed class FeatureFlagRefreshServiceTests
                 ? [new FeatureFlag { Key = "kept", IsEnabled = true, RolloutPercentage = 100 }]
                 : throw new TransientDatabaseException("reading flags", new TimeoutException()));
         using var provider = new FeatureFlagSnapshotProvider(repo.Object, TimeProvider.System);
-        var log = new CapturingLogger<FeatureFlagRefreshService>();
+        var log = new FakeLogger<FeatureFlagRefreshService>();
         var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions { RefreshInterval = TimeSpan.FromMilliseconds(100) }, false, TimeProvider.System, log);
 
         await service.StartAsync(CancellationToken.None);
@@ -42,7 +43,7 @@ public sealed class FeatureFlagRefreshServiceTests
         var repo = new Mock<IFeatureFlagRepository>(MockBehavior.Strict);
         repo.Setup(r => r.ListAllAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new TransientDatabaseException("reading flags", new TimeoutException()));
         using var provider = new FeatureFlagSnapshotProvider(repo.Object, TimeProvider.System);
-        var log = new CapturingLogger<FeatureFlagRefreshService>();
+        var log = new FakeLogger<FeatureFlagRefreshService>();
         var service = new FeatureFlagRefreshService(provider, new FeatureFlagOptions(), false, TimeProvider.System, log);
 
         await service.StartedAsync(CancellationToken.None);

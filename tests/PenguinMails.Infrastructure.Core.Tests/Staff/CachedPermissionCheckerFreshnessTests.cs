@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.TestKit;
@@ -12,13 +14,13 @@ public sealed class CachedPermissionCheckerFreshnessTests
     private static readonly UserId Bob = new(Guid.Parse("0190a000-0000-7000-8000-000000000002"));
     private static readonly UserId Carol = new(Guid.Parse("0190a000-0000-7000-8000-000000000003"));
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly List<PageRequest?> _requests = [];
     private Action? _duringLoad;
     private int _loads;
 
     /// <summary>Alice (Ops) on the first page; Bob (no role) and Carol (Ops) on the second.</summary>
-    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null, CapturingLogger<CachedPermissionChecker>? logger = null)
+    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null, FakeLogger<CachedPermissionChecker>? logger = null)
     {
         var members = new Mock<IStaffMemberRepository>(MockBehavior.Strict);
         members
@@ -152,7 +154,7 @@ public sealed class CachedPermissionCheckerFreshnessTests
     [Fact]
     public async Task LoadAndInvalidate_AreLoggedAsEvents6110And6111()
     {
-        var logger = new CapturingLogger<CachedPermissionChecker>();
+        var logger = new FakeLogger<CachedPermissionChecker>();
         using var checker = NewChecker(logger: logger);
 
         await checker.GetSnapshotAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.TestKit;
@@ -20,7 +21,7 @@ public sealed class CachedPermissionCheckerTelemetryTests
         roles
             .Setup(r => r.ListPermissionsAsync(Ops, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new Permission { Id = new PermissionId(1), Name = WellKnownPermissions.VpsRead }]);
-        return new CachedPermissionChecker(members.Object, roles.Object, new PermissionCacheOptions(), new ManualClock());
+        return new CachedPermissionChecker(members.Object, roles.Object, new PermissionCacheOptions(), new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using PenguinMails.Infrastructure.Core.Staff;
 using PenguinMails.Infrastructure.TestKit;
@@ -10,11 +12,11 @@ public sealed class CachedPermissionCheckerTests
     private static readonly UserId Alice = new(Guid.Parse("0190a000-0000-7000-8000-000000000001"));
     private static readonly UserId Stranger = new(Guid.Parse("0190a000-0000-7000-8000-000000000004"));
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly List<string> _granted = [WellKnownPermissions.VpsRead];
     private int _loads;
 
-    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null, CapturingLogger<CachedPermissionChecker>? logger = null)
+    private CachedPermissionChecker NewChecker(TimeSpan? ttl = null, FakeLogger<CachedPermissionChecker>? logger = null)
     {
         var members = new Mock<IStaffMemberRepository>(MockBehavior.Strict);
         members
@@ -98,7 +100,7 @@ public sealed class CachedPermissionCheckerTests
     [Fact]
     public async Task EnsurePermissionAsync_Denied_ThrowsNamingUserAndPermissionAndLogsEvent6100()
     {
-        var logger = new CapturingLogger<CachedPermissionChecker>();
+        var logger = new FakeLogger<CachedPermissionChecker>();
         using var checker = NewChecker(logger: logger);
         var ex = await Assert.ThrowsAsync<PermissionDeniedException>(async () => await checker.EnsurePermissionAsync(Stranger, WellKnownPermissions.StaffManage));
         Assert.Equal(Stranger, ex.UserId);

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using PenguinMails.Infrastructure.Core.Tenants;
-using PenguinMails.Infrastructure.TestKit;
 
 namespace PenguinMails.Infrastructure.Core.Tests.Tenants;
 
@@ -98,7 +98,7 @@ public sealed class TenantPolicyEvaluatorTests
     [Fact]
     public void IsSessionExpired_AtTimeoutHours_Expired()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var started = clock.GetUtcNow();
         var policy = TenantPolicies.Default(Tenant) with { SessionTimeoutHours = 8 };
         Assert.Equal(started.AddHours(8), TenantPolicyEvaluator.SessionExpiresAt(policy, started));
