@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-
 namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>

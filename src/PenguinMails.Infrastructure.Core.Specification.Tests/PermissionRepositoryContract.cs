@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Staff;
-
 namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>

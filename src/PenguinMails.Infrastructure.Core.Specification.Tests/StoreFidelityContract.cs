@@ -1,8 +1,4 @@
 using System.Reflection;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Specification;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PenguinMails.Infrastructure.Core.SystemConfig;
 
 namespace PenguinMails.Infrastructure.Core.Specification;
 

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Tenants;
-
 namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>

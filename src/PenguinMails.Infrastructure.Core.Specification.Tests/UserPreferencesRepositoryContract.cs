@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Preferences;
-
 namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Lifecycles;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.Specification;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>

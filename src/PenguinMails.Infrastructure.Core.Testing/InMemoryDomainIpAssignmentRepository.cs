@@ -1,7 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>The in-memory implementation of <see cref="IDomainIpAssignmentRepository"/>, behaving like the PostgreSQL one.</summary>

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>The in-memory implementation of <see cref="IFeatureFlagRepository"/>, behaving like the PostgreSQL one.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.Staff;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>

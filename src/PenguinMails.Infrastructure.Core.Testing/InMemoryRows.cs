@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>Checks and paging the in-memory repositories share, matching what the PostgreSQL ones do.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 

@@ -1,17 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.DependencyInjection;
 using PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.IpPools;
-using PenguinMails.Infrastructure.Core.Preferences;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Staff;
-using PenguinMails.Infrastructure.Core.SystemConfig;
-using PenguinMails.Infrastructure.Core.Tenants;
-using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Testing;
 

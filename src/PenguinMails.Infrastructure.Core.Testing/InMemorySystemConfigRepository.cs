@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.SystemConfig;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>The in-memory implementation of <see cref="ISystemConfigRepository"/>, behaving like the PostgreSQL one.</summary>

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.IpPools;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>

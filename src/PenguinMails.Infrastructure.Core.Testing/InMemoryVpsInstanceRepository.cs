@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>The in-memory implementation of <see cref="IVpsInstanceRepository"/>, behaving like the PostgreSQL one.</summary>

@@ -1,4 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>Where an in-memory repository reads and writes: the committed tables, or a unit of work's private copy.</summary>

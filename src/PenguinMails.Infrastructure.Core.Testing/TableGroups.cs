@@ -1,12 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.Preferences;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Staff;
-using PenguinMails.Infrastructure.Core.SystemConfig;
-using PenguinMails.Infrastructure.Core.Tenants;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>

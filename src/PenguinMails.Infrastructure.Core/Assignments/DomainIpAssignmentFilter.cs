@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.Assignments;
 
 /// <summary>Filters for listing and counting domain-IP assignments; null members do not filter.</summary>

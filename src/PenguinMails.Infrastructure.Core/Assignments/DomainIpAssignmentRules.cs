@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Assignments;
 
 /// <summary>Checks and conventions shared by every store for domain-IP assignments.</summary>

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Assignments;
 
 /// <summary>Conversions of <see cref="DomainIpAssignmentStatus"/> to and from its database strings.</summary>

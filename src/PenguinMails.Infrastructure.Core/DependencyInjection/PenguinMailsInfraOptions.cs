@@ -1,11 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres;
 using PenguinMails.Infrastructure.Core.Postgres.Schema;
 using PenguinMails.Infrastructure.Core.Reliability;
 using PenguinMails.Infrastructure.Core.Replicas;
-using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection;
 

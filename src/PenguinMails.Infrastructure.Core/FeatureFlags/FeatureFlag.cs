@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;
 

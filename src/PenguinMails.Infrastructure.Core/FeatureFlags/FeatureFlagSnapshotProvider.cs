@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.FeatureFlags;

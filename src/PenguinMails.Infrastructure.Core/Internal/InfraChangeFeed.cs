@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-
 namespace PenguinMails.Infrastructure.Core.Internal;
 
 /// <summary>The groups of tables whose changes readers in this process must see at once.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.Internal;
 

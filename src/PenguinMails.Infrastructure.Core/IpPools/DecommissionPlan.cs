@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>What to allocate: an IP for one domain, with optional exclusions.</summary>

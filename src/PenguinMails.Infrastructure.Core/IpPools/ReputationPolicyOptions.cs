@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>A lifecycle move the reputation policy recommends for one IP.</summary>

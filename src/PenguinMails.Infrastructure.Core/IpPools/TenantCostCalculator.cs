@@ -1,7 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>The cost arithmetic of <see cref="ITenantCostReport"/> as a pure function over rows (used by the in-memory store, and the reference for the SQL).</summary>

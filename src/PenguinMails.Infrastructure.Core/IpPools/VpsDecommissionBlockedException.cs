@@ -1,5 +1,4 @@
 using System.Globalization;
-using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 

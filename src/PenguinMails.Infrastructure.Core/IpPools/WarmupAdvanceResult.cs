@@ -1,6 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>The outcome of <see cref="IWarmupService.AdvanceCompletedAsync"/>.</summary>

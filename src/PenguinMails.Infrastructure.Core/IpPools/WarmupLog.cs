@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Assignments;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>The plans the warmup service chooses from: <see cref="WarmupPlan.Default"/> and those of <see cref="WarmupOptions.Plans"/>.</summary>

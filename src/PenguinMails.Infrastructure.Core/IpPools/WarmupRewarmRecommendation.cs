@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.SmtpIps;
-
 namespace PenguinMails.Infrastructure.Core.IpPools;
 
 /// <summary>An IP that went unused long enough to need warming again (see <see cref="WarmupPlanner.IpsNeedingRewarm"/>).</summary>

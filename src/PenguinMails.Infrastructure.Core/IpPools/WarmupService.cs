@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.Lifecycles;
-using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.IpPools;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Text;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Lifecycles;
 

@@ -1,8 +1,5 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.SmtpIps;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 

@@ -1,6 +1,4 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;

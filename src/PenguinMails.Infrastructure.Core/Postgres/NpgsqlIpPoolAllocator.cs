@@ -3,12 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 

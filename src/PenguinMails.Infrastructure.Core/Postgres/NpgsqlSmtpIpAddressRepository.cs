@@ -1,9 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.SmtpIps;
-using PenguinMails.Infrastructure.Core.Vps;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 

@@ -1,8 +1,6 @@
 using System.Collections.Frozen;
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 

@@ -1,7 +1,5 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.SystemConfig;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;
 

@@ -1,7 +1,4 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Assignments;
-using PenguinMails.Infrastructure.Core.Internal;
-using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres;

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Vps;
-
 namespace PenguinMails.Infrastructure.Core.SmtpIps;
 
 /// <summary>Filters for listing and counting SMTP IPs; null members do not filter.</summary>

@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Lifecycles;
-
 namespace PenguinMails.Infrastructure.Core.SmtpIps;
 
 /// <summary>

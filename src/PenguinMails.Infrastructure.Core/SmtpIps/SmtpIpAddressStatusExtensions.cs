@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.SmtpIps;
 
 /// <summary>Conversions of <see cref="SmtpIpAddressStatus"/> to and from its database strings.</summary>

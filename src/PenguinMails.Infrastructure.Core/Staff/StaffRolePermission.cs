@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Staff;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Tenants;
 

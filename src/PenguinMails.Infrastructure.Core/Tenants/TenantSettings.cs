@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Tenants;
 
 /// <summary>The package's <see cref="ITenantSettings"/>, over the tenant repositories.</summary>

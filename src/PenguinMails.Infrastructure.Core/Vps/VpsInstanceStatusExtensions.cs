@@ -1,5 +1,3 @@
-using PenguinMails.Infrastructure.Core.Internal;
-
 namespace PenguinMails.Infrastructure.Core.Vps;
 
 /// <summary>Conversions of <see cref="VpsInstanceStatus"/> to and from its database strings.</summary>

@@ -2,8 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PenguinMails.Infrastructure.Core.FeatureFlags;
-using PenguinMails.Infrastructure.Core.Staff;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 

@@ -3,10 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
-using PenguinMails.Infrastructure.Core.Preferences;
-using PenguinMails.Infrastructure.Core.Staff;
-using PenguinMails.Infrastructure.Core.SystemConfig;
-using PenguinMails.Infrastructure.Core.Tenants;
 
 namespace PenguinMails.Infrastructure.Core.DependencyInjection.Internal;
 

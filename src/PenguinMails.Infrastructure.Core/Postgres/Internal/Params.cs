@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Replicas;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Internal;

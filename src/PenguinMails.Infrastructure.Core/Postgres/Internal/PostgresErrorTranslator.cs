@@ -1,5 +1,4 @@
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Npgsql;
-using PenguinMails.Infrastructure.Core.Internal;
 
 namespace PenguinMails.Infrastructure.Core.Postgres.Internal;
 

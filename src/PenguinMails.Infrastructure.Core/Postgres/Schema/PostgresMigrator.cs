@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using PenguinMails.Infrastructure.Core.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Internal;
 using PenguinMails.Infrastructure.Core.Postgres.Schema.Internal;
 
