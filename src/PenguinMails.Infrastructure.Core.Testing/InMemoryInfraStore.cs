@@ -24,6 +24,12 @@ public sealed class InMemoryInfraStore
 {
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, TableGroupMap.Count).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly Lock _gate = new();
+
+    // Who holds each group's lock (a unit of work's session, or an auto-commit write's token) and which group each
+    // waiter waits for: a wait that would close a cycle fails at once as a deadlock, as PostgreSQL detects one.
+    private readonly object?[] _owners = new object?[TableGroupMap.Count];
+    private readonly Dictionary<object, int> _waitingFor = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lockInfo = new();
     private volatile StoreState _committed = StoreState.Empty;
 
     /// <summary>Initializes an empty store.</summary>
@@ -138,6 +144,7 @@ public sealed class InMemoryInfraStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var held = TableGroups.None;
+        var owner = new object();
         try
         {
             var before = _committed;
@@ -148,9 +155,9 @@ public sealed class InMemoryInfraStore
                 if ((needed & ~held) != 0)
                 {
                     // Take every group in order from nothing (no deadlock between auto-commit writes), then run again.
-                    Release(held);
+                    Release(held, owner);
                     held = TableGroups.None;
-                    await AcquireAsync(needed, sync, cancellationToken).ConfigureAwait(false);
+                    await AcquireAsync(needed, owner, sync, cancellationToken).ConfigureAwait(false);
                     held = needed;
                 }
 
@@ -177,15 +184,17 @@ public sealed class InMemoryInfraStore
         }
         finally
         {
-            Release(held);
+            Release(held, owner);
         }
     }
 
     /// <summary>
-    /// Takes the locks of <paramref name="groups"/>, in group order, each within <see cref="LockTimeout"/>; on a failure
-    /// releases what this call took and throws (a transient <see cref="ConcurrencyConflictException"/> on the timeout).
+    /// Takes the locks of <paramref name="groups"/> for <paramref name="owner"/>, in group order, each within
+    /// <see cref="LockTimeout"/>; on a failure releases what this call took and throws a transient
+    /// <see cref="ConcurrencyConflictException"/>: at once when waiting would close a cycle of waiters (a deadlock), else
+    /// after the timeout.
     /// </summary>
-    internal async Task AcquireAsync(TableGroups groups, bool sync, CancellationToken cancellationToken)
+    internal async Task AcquireAsync(TableGroups groups, object owner, bool sync, CancellationToken cancellationToken)
     {
         // Cancellation surfaces as OperationCanceledException itself, as Npgsql throws it (SemaphoreSlim's own cancelled
         // task would surface as its TaskCanceledException subclass).
@@ -201,21 +210,20 @@ public sealed class InMemoryInfraStore
                     continue;
                 }
 
-                bool acquired;
-                try
+                bool free;
+                lock (_lockInfo)
                 {
-                    acquired = sync
-                        ? _locks[i].Wait(LockTimeout, cancellationToken)
-                        : await _locks[i].WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+                    // Taken and recorded in one step, so a deadlock check never sees a held lock without its holder.
+                    free = _locks[i].Wait(0, CancellationToken.None);
+                    if (free)
+                    {
+                        _owners[i] = owner;
+                    }
                 }
 
-                if (!acquired)
+                if (!free)
                 {
-                    throw InfraTelemetry.Conflict(LockTimedOut(group));
+                    await WaitAsync(i, owner, sync, cancellationToken).ConfigureAwait(false);
                 }
 
                 taken |= group;
@@ -223,28 +231,93 @@ public sealed class InMemoryInfraStore
         }
         catch
         {
-            Release(taken);
+            Release(taken, owner);
             throw;
         }
     }
 
-    /// <summary>Releases the locks of <paramref name="groups"/>.</summary>
-    internal void Release(TableGroups groups)
+    private async Task WaitAsync(int lockIndex, object owner, bool sync, CancellationToken cancellationToken)
+    {
+        var group = (TableGroups)(1 << lockIndex);
+        lock (_lockInfo)
+        {
+            // Follow holder → the group it waits for → that group's holder ...: back at the owner is a deadlock.
+            var holder = _owners[lockIndex];
+            for (var hops = 0; holder is not null && hops <= TableGroupMap.Count; hops++)
+            {
+                if (ReferenceEquals(holder, owner))
+                {
+                    throw InfraTelemetry.Conflict(Deadlock(group));
+                }
+
+                holder = _waitingFor.TryGetValue(holder, out var next) ? _owners[next] : null;
+            }
+
+            _waitingFor[owner] = lockIndex;
+        }
+
+        var acquired = false;
+        try
+        {
+            acquired = sync
+                ? _locks[lockIndex].Wait(LockTimeout, cancellationToken)
+                : await _locks[lockIndex].WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+        finally
+        {
+            lock (_lockInfo)
+            {
+                _waitingFor.Remove(owner);
+                if (acquired)
+                {
+                    _owners[lockIndex] = owner;
+                }
+            }
+        }
+
+        if (!acquired)
+        {
+            throw InfraTelemetry.Conflict(LockTimedOut(group));
+        }
+    }
+
+    /// <summary>Releases the locks of <paramref name="groups"/> that <paramref name="owner"/> holds.</summary>
+    internal void Release(TableGroups groups, object owner)
     {
         for (var i = 0; i < TableGroupMap.Count; i++)
         {
             if ((groups & (TableGroups)(1 << i)) != 0)
             {
+                lock (_lockInfo)
+                {
+                    if (ReferenceEquals(_owners[i], owner))
+                    {
+                        _owners[i] = null;
+                    }
+                }
+
                 _locks[i].Release();
             }
         }
     }
 
+    private static ConcurrencyConflictException Deadlock(TableGroups group) =>
+        new(
+            "InMemoryInfraStore",
+            $"write lock ({group})",
+            "deadlock: the unit of work that holds these tables waits, directly or through others, for tables this one holds; this unit is aborted, retry it",
+            isTransient: true
+        );
+
     private ConcurrencyConflictException LockTimedOut(TableGroups group) =>
         new(
             "InMemoryInfraStore",
             $"write lock ({group})",
-            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work that writes the same tables to end (or two units wait for each other); end units of work (commit, roll back or dispose) before writing outside them",
+            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work that writes the same tables to end; end units of work (commit, roll back or dispose) before writing outside them",
             isTransient: true
         );
 
@@ -252,7 +325,7 @@ public sealed class InMemoryInfraStore
     /// Ends a unit of work that holds the locks of <paramref name="held"/>: on commit, its tables of those groups become
     /// the committed ones (no other writer could change them while it held the locks); then the locks are released.
     /// </summary>
-    internal void End(StoreState? commit, TableGroups held)
+    internal void End(StoreState? commit, TableGroups held, object owner)
     {
         try
         {
@@ -266,7 +339,7 @@ public sealed class InMemoryInfraStore
         }
         finally
         {
-            Release(held);
+            Release(held, owner);
         }
     }
 }

@@ -105,6 +105,6 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     {
         _ended = true;
         session.End();
-        session.Store.End(commit ? session.State : null, session.Held);
+        session.Store.End(commit ? session.State : null, session.Held, session);
     }
 }

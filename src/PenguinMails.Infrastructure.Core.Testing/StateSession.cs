@@ -146,7 +146,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
 
         try
         {
-            await Store.AcquireAsync(missing, sync: false, cancellationToken).ConfigureAwait(false);
+            await Store.AcquireAsync(missing, this, sync: false, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ConcurrencyConflictException or OperationCanceledException)
         {

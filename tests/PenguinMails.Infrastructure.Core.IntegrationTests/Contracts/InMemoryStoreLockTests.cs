@@ -86,9 +86,10 @@ public sealed class InMemoryStoreLockTests
     }
 
     [Fact]
-    public async Task TwoUnitsWaitingForEachOther_OneTimesOutAbortedAndTheOtherCommitsOnceItEnds()
+    public async Task TwoUnitsWaitingForEachOther_TheSecondToWaitFailsAtOnceAsADeadlock_TheOtherCommitsOnceItEnds()
     {
-        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        // A long timeout: the deadlock must be found when the cycle closes, not by waiting.
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMinutes(1) };
         var factory = new InMemoryInfraUnitOfWorkFactory(store);
         var first = await factory.BeginAsync();
         var second = await factory.BeginAsync();
@@ -97,28 +98,18 @@ public sealed class InMemoryStoreLockTests
 
         // first waits for flags (second holds them); second then waits for VPS instances (first holds them).
         var firstWaits = first.FeatureFlags.AddAsync(NewFlag());
-        var secondWaits = second.VpsInstances.AddAsync(new VpsInstance());
-        var timedOut = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => firstWaits);
-        await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => first.VpsInstances.CountAsync());
+        Assert.False(firstWaits.IsCompleted);
+        var deadlock = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => second.VpsInstances.AddAsync(new VpsInstance()));
+        await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => second.FeatureFlags.CountAsync());
+        await second.DisposeAsync();
+        await firstWaits.WaitAsync(TimeSpan.FromSeconds(30));
+        await first.CommitAsync();
         await first.DisposeAsync();
 
-        Assert.True(timedOut.IsTransient);
-        try
-        {
-            await secondWaits;
-            await second.CommitAsync();
-            Assert.Equal(1, await new InMemoryVpsInstanceRepository(store).CountAsync());
-            Assert.Equal(1, await new InMemoryFeatureFlagRepository(store).CountAsync());
-        }
-        catch (ConcurrencyConflictException)
-        {
-            // On a slow machine the second wait may time out as well; then neither unit left anything.
-            Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync());
-        }
-        finally
-        {
-            await second.DisposeAsync();
-        }
+        Assert.True(deadlock.IsTransient);
+        Assert.Contains("deadlock", deadlock.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await new InMemoryVpsInstanceRepository(store).CountAsync());
+        Assert.Equal(1, await new InMemoryFeatureFlagRepository(store).CountAsync());
     }
 
     [Fact]
@@ -164,5 +155,64 @@ public sealed class InMemoryStoreLockTests
         Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync(new VpsInstanceFilter(Region: "dropped")));
         Assert.Equal(committed, await new InMemoryFeatureFlagRepository(store).CountAsync());
         Assert.Equal(2 * UnitsPerWorker, await new InMemorySystemConfigRepository(store).CountAsync());
+    }
+
+    [Fact]
+    public async Task UnitsTakingGroupsInEitherOrder_RetriedOnDeadlock_CommitEachExactlyOnce()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(30) };
+        var factory = new InMemoryInfraUnitOfWorkFactory(store);
+        const int UnitsPerWorker = 60;
+        var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < UnitsPerWorker; i++)
+            {
+                var region = $"w{worker}-{i}";
+                while (true)
+                {
+                    var unit = await factory.BeginAsync();
+                    try
+                    {
+                        // Half the workers take VPS instances first, half flags first: they can wait for each other.
+                        if (worker % 2 == 0)
+                        {
+                            await unit.VpsInstances.AddAsync(new VpsInstance { Region = region });
+                            await Task.Yield();
+                            await unit.FeatureFlags.AddAsync(NewFlag() with { Description = region });
+                        }
+                        else
+                        {
+                            await unit.FeatureFlags.AddAsync(NewFlag() with { Description = region });
+                            await Task.Yield();
+                            await unit.VpsInstances.AddAsync(new VpsInstance { Region = region });
+                        }
+
+                        await unit.CommitAsync();
+                        break;
+                    }
+                    catch (ConcurrencyConflictException ex) when (ex.IsTransient)
+                    {
+                        // Two units waited for each other: this one was chosen as the deadlock's victim, and runs again.
+                    }
+                    finally
+                    {
+                        await unit.DisposeAsync();
+                    }
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+
+        // Every unit committed once, whole: as many VPS instances as flags, one of each per unit, none from a retry.
+        var vps = new InMemoryVpsInstanceRepository(store);
+        Assert.Equal(4 * UnitsPerWorker, await vps.CountAsync());
+        Assert.Equal(4 * UnitsPerWorker, await new InMemoryFeatureFlagRepository(store).CountAsync());
+        for (var worker = 0; worker < 4; worker++)
+        {
+            for (var i = 0; i < UnitsPerWorker; i++)
+            {
+                Assert.Equal(1, await vps.CountAsync(new VpsInstanceFilter(Region: $"w{worker}-{i}")));
+            }
+        }
     }
 }
