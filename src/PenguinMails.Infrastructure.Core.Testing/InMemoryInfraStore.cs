@@ -64,7 +64,10 @@ public sealed class InMemoryInfraStore
     public void AddDomain(DomainId domainId, TenantId? tenantId = null) =>
         Mutate(s => s.WithHost(HostTable.Domains, domainId.Value).WithDomainTenant(domainId.Value, tenantId?.Value));
 
-    /// <summary>Removes every row and every registered host id.</summary>
+    /// <summary>
+    /// Removes every row and every registered host id. Like <see cref="Restore"/>, waits for each open unit of work that
+    /// has written to end.
+    /// </summary>
     public void Clear() => Mutate(_ => StoreState.Empty, TableGroups.All);
 
     /// <summary>Test data in one call per row: any entity in any status, host rows created on demand.</summary>
@@ -78,8 +81,9 @@ public sealed class InMemoryInfraStore
     public InMemoryStoreSnapshot Snapshot() => new(this, _committed);
 
     /// <summary>
-    /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Waits, like
-    /// a write, for an open unit of work to end.
+    /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Takes every
+    /// table group's lock, so it waits for each open unit of work that has written to end (up to
+    /// <see cref="LockTimeout"/> each).
     /// </summary>
     /// <param name="snapshot">A snapshot of this store.</param>
     /// <exception cref="ArgumentException">The snapshot was taken of another store.</exception>
