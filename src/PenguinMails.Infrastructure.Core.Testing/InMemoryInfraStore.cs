@@ -75,21 +75,10 @@ public sealed class InMemoryInfraStore
 
     /// <summary>
     /// The committed state of every table and host id, to return to with <see cref="Restore"/> (for example seeded once
-    /// for a test class and restored before each test). Free: the tables are immutable, so nothing is copied. The
-    /// snapshot's table versions keep their hash lookups, so gets after a <see cref="Restore"/> cost O(1) at once; the
-    /// first commit to a table after a restore copies that table's lookup (one array copy) instead of taking it over.
+    /// for a test class and restored before each test). Free: the tables are immutable, so nothing is copied.
     /// </summary>
     /// <returns>The snapshot.</returns>
-    public InMemoryStoreSnapshot Snapshot()
-    {
-        // Under the commit gate, so no commit is adopting a lookup from these versions meanwhile.
-        lock (_gate)
-        {
-            var state = _committed;
-            state.PinTables();
-            return new(this, state);
-        }
-    }
+    public InMemoryStoreSnapshot Snapshot() => new(this, _committed);
 
     /// <summary>
     /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Takes every
@@ -420,15 +409,6 @@ internal sealed class StoreState
             {
                 ((ICommittedTable)table).AdoptLookup();
             }
-        }
-    }
-
-    /// <summary>Pins every table version of this state (see <see cref="Table{TKey, TRow}.Pin"/>).</summary>
-    public void PinTables()
-    {
-        foreach (var table in _tables.Values)
-        {
-            ((ICommittedTable)table).Pin();
         }
     }
 

@@ -64,9 +64,6 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
     private Table<TKey, TRow>? _base;
     private ImmutableDictionary<TKey, (bool HasRow, TRow Row)>? _delta;
 
-    // A version a snapshot holds keeps its lookup: the version that commits after it takes a copy instead.
-    private volatile bool _pinned;
-
     internal Table(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> rows, ImmutableSortedSet<TKey> keys, ImmutableArray<object> indexes)
     {
         _def = def;
@@ -127,12 +124,6 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
         return _rows.TryGetValue(key, out row!);
     }
 
-    /// <summary>
-    /// Marks this version as held by a snapshot: it keeps its lookup when a version written from it commits, which then
-    /// takes a copy (one array copy, once per commit after a restore) instead of taking the lookup over.
-    /// </summary>
-    public void Pin() => _pinned = true;
-
     /// <summary>Whether this version answers gets from a hash lookup it owns.</summary>
     internal bool OwnsLookup => Volatile.Read(ref _lookup)?.IsOwnedBy(this) == true;
 
@@ -150,14 +141,7 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
             return;
         }
 
-        KeyLookup<TKey, TRow>? lookup = null;
-        if (Volatile.Read(ref source._lookup) is { } borrowed && borrowed.IsOwnedBy(source))
-        {
-            // A pinned base (a snapshot's) keeps its lookup, so a restore of the snapshot reads it at once.
-            lookup = source._pinned ? borrowed.TryCopy(source, this) : borrowed.TryPass(source, this) ? borrowed : null;
-        }
-
-        if (lookup is not null)
+        if (Volatile.Read(ref source._lookup) is { } lookup && lookup.TryPass(source, this))
         {
             Volatile.Write(ref _lookup, lookup);
             foreach (var (key, change) in delta)
@@ -285,7 +269,7 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
     // The lookup next now owns (the caller applies its write to it), or null when this version did not own one.
     private KeyLookup<TKey, TRow>? PassLookup(Table<TKey, TRow> next)
     {
-        if (_pinned || Volatile.Read(ref _lookup) is not { } lookup || !lookup.TryPass(this, next))
+        if (Volatile.Read(ref _lookup) is not { } lookup || !lookup.TryPass(this, next))
         {
             return null;
         }
@@ -463,7 +447,4 @@ internal interface ICommittedTable
 {
     /// <summary>See <see cref="Table{TKey, TRow}.AdoptLookup"/>.</summary>
     void AdoptLookup();
-
-    /// <summary>See <see cref="Table{TKey, TRow}.Pin"/>.</summary>
-    void Pin();
 }

@@ -46,33 +46,6 @@ internal sealed class KeyLookup<TKey, TRow>
         }
     }
 
-    // A copy of source's rows (its owner's, which must not be written meanwhile), owned by owner: one array copy.
-    private KeyLookup(object owner, KeyLookup<TKey, TRow> source)
-    {
-        _owner = owner;
-        _slots = (Slot[])source._slots.Clone();
-        _count = source._count;
-        _used = source._used;
-    }
-
-    /// <summary>
-    /// A copy of this lookup as <paramref name="from"/> owns it, owned by <paramref name="owner"/> (a version derived
-    /// from it, while <paramref name="from"/>, a pinned version, keeps this one); null when <paramref name="from"/> does
-    /// not own it, or stopped owning it during the copy (a writer may have changed it: the copy is thrown away, as a
-    /// read is under the sequence check). The caller then applies the writes that made <paramref name="owner"/>.
-    /// </summary>
-    public KeyLookup<TKey, TRow>? TryCopy(object from, object owner)
-    {
-        if (!IsOwnedBy(from))
-        {
-            return null;
-        }
-
-        var copy = new KeyLookup<TKey, TRow>(owner, this);
-        Interlocked.MemoryBarrier();
-        return IsOwnedBy(from) ? copy : null;
-    }
-
     /// <summary>The number of rows.</summary>
     public int Count => _count;
 

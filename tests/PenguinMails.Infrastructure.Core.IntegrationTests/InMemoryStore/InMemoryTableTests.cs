@@ -200,46 +200,6 @@ public sealed class InMemoryTableTests
     }
 
     [Fact]
-    public void Table_PinnedVersion_KeepsItsLookupWhenAVersionWrittenFromItCommits()
-    {
-        var rng = new Random(6);
-        var rows = Enumerable.Range(0, 400).Select(_ => NewRow(rng, Guid.NewGuid())).ToList();
-        var pinned = Rows.Empty.AddRange(rows.Select(r => KeyValuePair.Create(r.Id, r)));
-        var model = rows.ToDictionary(r => r.Id);
-        ReadAll(pinned, model);
-        pinned.Pin();
-
-        // Every "restore" commits a new line from the pinned version: each takes a copy, the pinned one keeps its own.
-        for (var round = 0; round < 5; round++)
-        {
-            var id = rows[round].Id;
-            var added = Guid.NewGuid();
-            var next = pinned.SetItem(id, NewRow(rng, id)).Remove(rows[round + 10].Id).SetItem(added, NewRow(rng, added));
-            next.AdoptLookup();
-            Assert.True(next.OwnsLookup);
-            Assert.True(pinned.OwnsLookup);
-            var expected = next.Values.ToDictionary(r => r.Id);
-            ReadAll(next, expected);
-            Assert.False(next.ContainsKey(rows[round + 10].Id));
-            ReadAll(pinned, model);
-
-            // The copy goes on as any lookup: handed to the next commit.
-            var after = next.Remove(id);
-            after.AdoptLookup();
-            Assert.True(after.OwnsLookup);
-            Assert.False(next.OwnsLookup);
-            expected.Remove(id);
-            ReadAll(after, expected);
-        }
-
-        // A bulk load from a pinned version does not take its lookup either.
-        var bulk = Guid.NewGuid();
-        var loaded = pinned.AddRange([KeyValuePair.Create(bulk, NewRow(rng, bulk))]);
-        Assert.True(pinned.OwnsLookup);
-        Assert.False(loaded.OwnsLookup);
-    }
-
-    [Fact]
     public void Table_WritesThatNeverCommit_LeaveTheCommittedVersionItsLookup()
     {
         var rng = new Random(4);
@@ -304,12 +264,6 @@ public sealed class InMemoryTableTests
             for (var step = 0; step < 40_000; step++)
             {
                 var id = keys[writes.Next(keys.Length)];
-                if (writes.Next(50) == 0)
-                {
-                    // Held by a snapshot: the next commit from it copies its lookup while readers still read it.
-                    table.Pin();
-                }
-
                 // Updates, deletes and re-inserts of the same keys, and new keys that make the lookup grow.
                 table = writes.Next(4) switch
                 {
