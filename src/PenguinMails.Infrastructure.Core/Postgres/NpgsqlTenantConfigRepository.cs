@@ -13,20 +13,23 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         + "notify_on_security_alerts, theme_primary_color, theme_logo_url, theme_favicon_url, ui_sidebar_default_collapsed, "
         + "ui_date_format, ui_timezone, created, updated";
 
-    private const string InsertColumns =
-        "tenant_id, stripe_customer_id, billing_email, billing_address, notify_on_billing_changes, notify_on_system_updates, "
-        + "notify_on_security_alerts, theme_primary_color, theme_logo_url, theme_favicon_url, ui_sidebar_default_collapsed, "
-        + "ui_date_format, ui_timezone, created, updated";
+    private static readonly string[] Written =
+    [
+        "stripe_customer_id",
+        "billing_email",
+        "billing_address",
+        "notify_on_billing_changes",
+        "notify_on_system_updates",
+        "notify_on_security_alerts",
+        "theme_primary_color",
+        "theme_logo_url",
+        "theme_favicon_url",
+        "ui_sidebar_default_collapsed",
+        "ui_date_format",
+        "ui_timezone",
+    ];
 
-    private readonly PgExecutor _db;
-    private readonly TimeProvider _time;
-    private readonly string _selectById;
-    private readonly string _selectFirstPage;
-    private readonly string _selectNextPage;
-    private readonly string _count;
-    private readonly string _insert;
-    private readonly string _update;
-    private readonly string _delete;
+    private readonly TenantRowTable<TenantConfig> _table;
 
     /// <summary>Initializes a repository over <paramref name="dataSource"/>.</summary>
     /// <param name="dataSource">The application's singleton data source.</param>
@@ -37,77 +40,38 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
 
     internal NpgsqlTenantConfigRepository(PgExecutor db, TimeProvider timeProvider)
     {
-        _db = db;
-        _time = timeProvider;
-        var table = SchemaName.Render("$(schema).tenant_config", db.Schema);
-        var select = "SELECT " + Columns + " FROM " + table;
-        _selectById = select + " WHERE tenant_id = $1";
-        _selectFirstPage = select + " ORDER BY tenant_id LIMIT $1";
-        _selectNextPage = select + " WHERE tenant_id > $2 ORDER BY tenant_id LIMIT $1";
-        _count = "SELECT count(*) FROM " + table;
-        _insert =
-            "INSERT INTO " + table + " (" + InsertColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING " + Columns;
-        _update =
-            "UPDATE " + table + " SET stripe_customer_id = $2, billing_email = $3, billing_address = $4, notify_on_billing_changes = $5, "
-            + "notify_on_system_updates = $6, notify_on_security_alerts = $7, theme_primary_color = $8, theme_logo_url = $9, "
-            + "theme_favicon_url = $10, ui_sidebar_default_collapsed = $11, ui_date_format = $12, ui_timezone = $13, "
-            + "updated = GREATEST($14, updated + interval '1 microsecond') WHERE tenant_id = $1 AND updated = $15 RETURNING " + Columns;
-        _delete = "DELETE FROM " + table + " WHERE tenant_id = $1";
+        _table = new TenantRowTable<TenantConfig>(db, timeProvider, Entity, TenantConfig.TableName, Columns, Written, static x => x.TenantId, static x => x.Updated, Bind, Read);
     }
 
     /// <inheritdoc />
-    public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Statement.Read, Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+    public Task<TenantConfig?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) => _table.GetAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        _db.PageByUuidAsync(Entity, _selectFirstPage, _selectNextPage, page, Read, static x => x.TenantId.Value, cancellationToken);
+    public Task<Page<TenantConfig>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) => _table.ListAsync(page, cancellationToken);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _db.CountAsync(Entity, _count, cancellationToken);
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _table.CountAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<TenantConfig> AddAsync(TenantConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        EntityValidation.EnsureValid(config);
-        var stored = await _db.ExecuteAsync(Statement.Write, Entity, config.TenantId, _insert, (config, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
-            .ConfigureAwait(false);
-        return stored!;
+        return await _table.AddAsync(config, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<TenantConfig> UpdateAsync(TenantConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        EntityValidation.EnsureValid(config);
-        var stored = await _db.ExecuteAsync(
-                Statement.Write,
-                Entity,
-                config.TenantId,
-                _update,
-                (config, now: StoreClock.Now(_time)),
-                static (p, s) =>
-                {
-                    Bind(p, s);
-                    p.TimestampTz(s.config.Updated);
-                },
-                ReadOneAsync,
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        return stored
-            ?? throw await PgReads.MissedAsync(GetAsync(config.TenantId, cancellationToken), Entity, config.TenantId.ToString()).ConfigureAwait(false);
+        return await _table.UpdateAsync(config, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.DeleteAsync(Entity, tenantId, _delete, tenantId.Value, static (p, id) => p.Uuid(id), cancellationToken);
+    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) => _table.DeleteAsync(tenantId, cancellationToken);
 
-    /// <summary>Binds $1..$14: the columns in order, then the store's time.</summary>
-    private static void Bind(NpgsqlParameterCollection p, (TenantConfig config, DateTimeOffset now) s)
+    /// <summary>Binds $1 (the tenant), then the columns of <see cref="Written"/> in order.</summary>
+    private static void Bind(NpgsqlParameterCollection p, TenantConfig c)
     {
-        var c = s.config;
         p.Uuid(c.TenantId.Value);
         p.Text(c.StripeCustomerId);
         p.Text(c.BillingEmail);
@@ -121,11 +85,7 @@ public sealed class NpgsqlTenantConfigRepository : ITenantConfigRepository
         p.Bool(c.UiSidebarDefaultCollapsed);
         p.Text(c.UiDateFormat);
         p.Text(c.UiTimezone);
-        p.TimestampTz(s.now);
     }
-
-    private static Task<TenantConfig?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static TenantConfig Read(NpgsqlDataReader r)
     {

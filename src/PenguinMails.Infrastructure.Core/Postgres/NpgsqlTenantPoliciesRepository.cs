@@ -13,15 +13,22 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         + "session_timeout_hours, max_login_attempts, two_factor_required, company_default_status, company_allow_member_invites, "
         + "company_auto_approve_members, company_require_email_verification, created, updated";
 
-    private readonly PgExecutor _db;
-    private readonly TimeProvider _time;
-    private readonly string _selectById;
-    private readonly string _selectFirstPage;
-    private readonly string _selectNextPage;
-    private readonly string _count;
-    private readonly string _insert;
-    private readonly string _update;
-    private readonly string _delete;
+    private static readonly string[] Written =
+    [
+        "password_min_length",
+        "password_require_uppercase",
+        "password_require_numbers",
+        "password_require_symbols",
+        "session_timeout_hours",
+        "max_login_attempts",
+        "two_factor_required",
+        "company_default_status",
+        "company_allow_member_invites",
+        "company_auto_approve_members",
+        "company_require_email_verification",
+    ];
+
+    private readonly TenantRowTable<TenantPolicies> _table;
 
     /// <summary>Initializes a repository over <paramref name="dataSource"/>.</summary>
     /// <param name="dataSource">The application's singleton data source.</param>
@@ -32,77 +39,38 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
 
     internal NpgsqlTenantPoliciesRepository(PgExecutor db, TimeProvider timeProvider)
     {
-        _db = db;
-        _time = timeProvider;
-        var table = SchemaName.Render("$(schema).tenant_policies", db.Schema);
-        var select = "SELECT " + Columns + " FROM " + table;
-        _selectById = select + " WHERE tenant_id = $1";
-        _selectFirstPage = select + " ORDER BY tenant_id LIMIT $1";
-        _selectNextPage = select + " WHERE tenant_id > $2 ORDER BY tenant_id LIMIT $1";
-        _count = "SELECT count(*) FROM " + table;
-        _insert = "INSERT INTO " + table + " (" + Columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING " + Columns;
-        _update =
-            "UPDATE " + table + " SET password_min_length = $2, password_require_uppercase = $3, password_require_numbers = $4, "
-            + "password_require_symbols = $5, session_timeout_hours = $6, max_login_attempts = $7, two_factor_required = $8, "
-            + "company_default_status = $9, company_allow_member_invites = $10, company_auto_approve_members = $11, "
-            + "company_require_email_verification = $12, updated = GREATEST($13, updated + interval '1 microsecond') "
-            + "WHERE tenant_id = $1 AND updated = $14 RETURNING " + Columns;
-        _delete = "DELETE FROM " + table + " WHERE tenant_id = $1";
+        _table = new TenantRowTable<TenantPolicies>(db, timeProvider, Entity, TenantPolicies.TableName, Columns, Written, static x => x.TenantId, static x => x.Updated, Bind, Read);
     }
 
     /// <inheritdoc />
-    public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.ExecuteAsync(Statement.Read, Entity, tenantId, _selectById, tenantId.Value, static (p, id) => p.Uuid(id), ReadOneAsync, cancellationToken);
+    public Task<TenantPolicies?> GetAsync(TenantId tenantId, CancellationToken cancellationToken = default) => _table.GetAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) =>
-        _db.PageByUuidAsync(Entity, _selectFirstPage, _selectNextPage, page, Read, static x => x.TenantId.Value, cancellationToken);
+    public Task<Page<TenantPolicies>> ListAsync(PageRequest? page = null, CancellationToken cancellationToken = default) => _table.ListAsync(page, cancellationToken);
 
     /// <inheritdoc />
-    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _db.CountAsync(Entity, _count, cancellationToken);
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _table.CountAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<TenantPolicies> AddAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policies);
-        EntityValidation.EnsureValid(policies);
-        var stored = await _db.ExecuteAsync(Statement.Write, Entity, policies.TenantId, _insert, (policies, now: StoreClock.Now(_time)), Bind, ReadOneAsync, cancellationToken)
-            .ConfigureAwait(false);
-        return stored!;
+        return await _table.AddAsync(policies, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<TenantPolicies> UpdateAsync(TenantPolicies policies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policies);
-        EntityValidation.EnsureValid(policies);
-        var stored = await _db.ExecuteAsync(
-                Statement.Write,
-                Entity,
-                policies.TenantId,
-                _update,
-                (policies, now: StoreClock.Now(_time)),
-                static (p, s) =>
-                {
-                    Bind(p, s);
-                    p.TimestampTz(s.policies.Updated);
-                },
-                ReadOneAsync,
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        return stored
-            ?? throw await PgReads.MissedAsync(GetAsync(policies.TenantId, cancellationToken), Entity, policies.TenantId.ToString()).ConfigureAwait(false);
+        return await _table.UpdateAsync(policies, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) =>
-        _db.DeleteAsync(Entity, tenantId, _delete, tenantId.Value, static (p, id) => p.Uuid(id), cancellationToken);
+    public Task<bool> DeleteAsync(TenantId tenantId, CancellationToken cancellationToken = default) => _table.DeleteAsync(tenantId, cancellationToken);
 
-    /// <summary>Binds $1..$13: the columns in order, then the store's time.</summary>
-    private static void Bind(NpgsqlParameterCollection p, (TenantPolicies policies, DateTimeOffset now) s)
+    /// <summary>Binds $1 (the tenant), then the columns of <see cref="Written"/> in order.</summary>
+    private static void Bind(NpgsqlParameterCollection p, TenantPolicies v)
     {
-        var v = s.policies;
         p.Uuid(v.TenantId.Value);
         p.Int(v.PasswordMinLength);
         p.Bool(v.PasswordRequireUppercase);
@@ -115,11 +83,7 @@ public sealed class NpgsqlTenantPoliciesRepository : ITenantPoliciesRepository
         p.Bool(v.CompanyAllowMemberInvites);
         p.Bool(v.CompanyAutoApproveMembers);
         p.Bool(v.CompanyRequireEmailVerification);
-        p.TimestampTz(s.now);
     }
-
-    private static Task<TenantPolicies?> ReadOneAsync<TState>(NpgsqlDataReader reader, TState state, CancellationToken cancellationToken) =>
-        PgReads.OneAsync(reader, Read, cancellationToken);
 
     internal static TenantPolicies Read(NpgsqlDataReader r)
     {
