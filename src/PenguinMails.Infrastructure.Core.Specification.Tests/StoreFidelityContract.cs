@@ -168,6 +168,47 @@ public abstract class StoreFidelityContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoUnitsUpdatingTheSameRowsInOppositeOrders_OneFailsAsATransientDeadlock_TheOtherCommits()
+    {
+        var vps = await Store.VpsInstances.AddAsync(NewVps());
+        var flag = await Store.FeatureFlags.AddAsync(NewFlag());
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
+        var first = await Store.UnitOfWork.BeginAsync();
+        var second = await Store.UnitOfWork.BeginAsync();
+        try
+        {
+            await first.VpsInstances.UpdateAsync(vps with { IpAddress = "198.51.100.21" });
+            await second.FeatureFlags.UpdateAsync(flag with { RolloutPercentage = 21 });
+
+            // first waits for second's flag; second then waits for first's VPS instance: a cycle.
+            var firstWaits = first.FeatureFlags.UpdateAsync(flag with { RolloutPercentage = 22 });
+            await Task.Delay(200);
+            var secondWaits = second.VpsInstances.UpdateAsync(vps with { IpAddress = "198.51.100.22" });
+            var failed = await Task.WhenAny(firstWaits, secondWaits).WaitAsync(TimeSpan.FromSeconds(30));
+
+            // Which unit is the victim is the store's choice; it fails with a transient conflict and is aborted.
+            var deadlock = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => failed);
+            Assert.True(deadlock.IsTransient);
+            var (victim, survivor, survivorWaits) = ReferenceEquals(failed, firstWaits) ? (first, second, (Task)secondWaits) : (second, first, firstWaits);
+            await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => victim.CommitAsync());
+            await victim.DisposeAsync();
+
+            await survivorWaits.WaitAsync(TimeSpan.FromSeconds(30));
+            await survivor.CommitAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+        }
+
+        // Only the survivor's two updates are stored: either both of first's or both of second's.
+        var storedVps = (await Store.VpsInstances.GetAsync(vps.Id))!;
+        var storedFlag = (await Store.FeatureFlags.GetAsync(flag.Id))!;
+        Assert.Contains((storedVps.IpAddress, storedFlag.RolloutPercentage), new (string?, int)[] { ("198.51.100.21", 22), ("198.51.100.22", 21) });
+    }
+
+    [Fact]
     public async Task OpenUnit_ReadsWhatOthersCommitAfterItStarted()
     {
         var flag = NewFlag();
