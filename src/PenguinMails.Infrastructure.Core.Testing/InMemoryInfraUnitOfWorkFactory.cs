@@ -104,7 +104,7 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     private void End(bool commit)
     {
         _ended = true;
-        session.End();
-        session.Store.End(commit ? session.State : null, session.Held, session);
+        var held = session.End();
+        session.Store.End(commit ? session.State : null, held, session);
     }
 }

@@ -65,6 +65,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
     private StoreState? _viewCommitted;
     private StoreState? _viewState;
     private StoreState? _view;
+    private readonly Lock _sync = new();
     private bool _ended;
 
     public StoreState State => _state;
@@ -154,8 +155,19 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
             throw;
         }
 
-        _state = View();
-        Held |= missing;
+        lock (_sync)
+        {
+            if (_ended)
+            {
+                // The unit ended (disposed from another flow) while this write waited: give the locks back, and fail
+                // the write as a statement on a closed transaction fails.
+                Store.Release(missing, this);
+                throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
+            }
+
+            _state = View();
+            Held |= missing;
+        }
     }
 
     private void EnsureUsable()
@@ -171,5 +183,13 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         }
     }
 
-    public void End() => _ended = true;
+    /// <summary>Ends the unit: later operations fail; returns the groups whose locks it holds, for the store to release.</summary>
+    public TableGroups End()
+    {
+        lock (_sync)
+        {
+            _ended = true;
+            return Held;
+        }
+    }
 }

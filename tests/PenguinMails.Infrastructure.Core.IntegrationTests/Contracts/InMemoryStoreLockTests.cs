@@ -215,4 +215,25 @@ public sealed class InMemoryStoreLockTests
             }
         }
     }
+
+    [Fact]
+    public async Task UnitDisposedWhileAWriteWaits_TheWriteFailsAndLeavesNoLockBehind()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(5) };
+        var factory = new InMemoryInfraUnitOfWorkFactory(store);
+        var holder = await factory.BeginAsync();
+        await holder.SystemConfigs.AddAsync(SystemConfigEntry.Create("lock.a", 1));
+        var waiter = await factory.BeginAsync();
+        var waiting = waiter.SystemConfigs.AddAsync(SystemConfigEntry.Create("lock.b", 2));
+        Assert.False(waiting.IsCompleted);
+
+        await waiter.DisposeAsync();
+        await holder.CommitAsync();
+        await holder.DisposeAsync();
+
+        await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => waiting);
+        var config = new InMemorySystemConfigRepository(store);
+        await config.AddAsync(SystemConfigEntry.Create("lock.c", 3)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, await config.CountAsync());
+    }
 }
