@@ -175,6 +175,7 @@ public abstract class StoreFidelityContract : IAsyncLifetime
         Store.Clock.Advance(TimeSpan.FromSeconds(1));
         var first = await Store.UnitOfWork.BeginAsync();
         var second = await Store.UnitOfWork.BeginAsync();
+        Exception? victimError, commitError, survivorError;
         try
         {
             await first.VpsInstances.UpdateAsync(vps with { IpAddress = "198.51.100.21" });
@@ -184,23 +185,34 @@ public abstract class StoreFidelityContract : IAsyncLifetime
             var firstWaits = first.FeatureFlags.UpdateAsync(flag with { RolloutPercentage = 22 });
             await Task.Delay(200);
             var secondWaits = second.VpsInstances.UpdateAsync(vps with { IpAddress = "198.51.100.22" });
-            var failed = await Task.WhenAny(firstWaits, secondWaits).WaitAsync(TimeSpan.FromSeconds(30));
+            Task failed = await Task.WhenAny(firstWaits, secondWaits).WaitAsync(TimeSpan.FromSeconds(30));
+            if (failed.IsCompletedSuccessfully)
+            {
+                // The survivor's answer can arrive before the victim's error: the victim is the other one.
+                failed = ReferenceEquals(failed, firstWaits) ? secondWaits : firstWaits;
+            }
 
-            // Which unit is the victim is the store's choice; it fails with a transient conflict and is aborted.
-            var deadlock = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => failed);
-            Assert.True(deadlock.IsTransient);
+            // Which unit is the victim is the store's choice. Both units end before anything is asserted.
             var (victim, survivor, survivorWaits) = ReferenceEquals(failed, firstWaits) ? (first, second, (Task)secondWaits) : (second, first, firstWaits);
-            await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => victim.CommitAsync());
+            victimError = await Record.ExceptionAsync(() => failed.WaitAsync(TimeSpan.FromSeconds(30)));
+            commitError = await Record.ExceptionAsync(() => victim.CommitAsync());
             await victim.DisposeAsync();
-
-            await survivorWaits.WaitAsync(TimeSpan.FromSeconds(30));
-            await survivor.CommitAsync();
+            survivorError = await Record.ExceptionAsync(() => survivorWaits.WaitAsync(TimeSpan.FromSeconds(30)));
+            if (survivorError is null)
+            {
+                await survivor.CommitAsync();
+            }
         }
         finally
         {
-            await first.DisposeAsync();
-            await second.DisposeAsync();
+            // Together, so a unit still waiting for the other's lock cannot hold up its own disposal.
+            await Task.WhenAll(first.DisposeAsync().AsTask(), second.DisposeAsync().AsTask());
         }
+
+        var deadlock = Assert.IsType<ConcurrencyConflictException>(victimError);
+        Assert.True(deadlock.IsTransient);
+        Assert.IsType<UnitOfWorkAbortedException>(commitError);
+        Assert.True(survivorError is null, $"the other unit failed too: {survivorError}");
 
         // Only the survivor's two updates are stored: either both of first's or both of second's.
         var storedVps = (await Store.VpsInstances.GetAsync(vps.Id))!;
