@@ -112,13 +112,16 @@ public sealed class InMemoryInfraStore
         var before = _committed;
         state.AdoptLookups(before);
         _committed = state;
+
+        // The readers' areas are lock groups: one pass over the changed tables answers both.
+        var groups = TableGroupMap.Changed(before, state);
         var changed = ChangedAreas.None;
-        if (state.TableChanged(before, InMemoryFeatureFlagRepository.Table.Name))
+        if ((groups & TableGroups.FeatureFlags) != 0)
         {
             changed |= ChangedAreas.FeatureFlags;
         }
 
-        if (InMemoryStaffTables.Names.Any(name => state.TableChanged(before, name)))
+        if ((groups & TableGroups.Staff) != 0)
         {
             changed |= ChangedAreas.Staff;
         }

@@ -51,8 +51,7 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStore
         {
             // The IP-pool tables' lock: coarser than PostgreSQL's per-domain advisory lock, so in memory allocations
             // (of any domain) run one after another, while writes to other tables go on.
-            Check(unitOfWork);
-            await ((InMemoryInfraUnitOfWork)unitOfWork).Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
+            await UnitOf(unitOfWork, store).Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
@@ -71,17 +70,18 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStore
 
         private Task<SmtpIpAddress?> PickAsync(IInfraUnitOfWork unitOfWork, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
         {
-            Check(unitOfWork);
-            return InMemoryAllocationIndex.PickAsync((InMemoryInfraUnitOfWork)unitOfWork, request, options, cancellationToken);
+            return InMemoryAllocationIndex.PickAsync(UnitOf(unitOfWork, store), request, options, cancellationToken);
         }
 
-        private void Check(IInfraUnitOfWork unitOfWork)
-        {
-            ArgumentNullException.ThrowIfNull(unitOfWork);
-            if (unitOfWork is not InMemoryInfraUnitOfWork unit || !ReferenceEquals(unit.Store, store))
-            {
-                throw new ArgumentException("The unit of work must come from this allocator's in-memory store (its UnitOfWork factory).", nameof(unitOfWork));
-            }
-        }
+        private void Check(IInfraUnitOfWork unitOfWork) => UnitOf(unitOfWork, store);
+    }
+
+    /// <summary><paramref name="unitOfWork"/> as a unit of <paramref name="store"/>; else an <see cref="ArgumentException"/>.</summary>
+    internal static InMemoryInfraUnitOfWork UnitOf(IInfraUnitOfWork unitOfWork, InMemoryInfraStore store)
+    {
+        ArgumentNullException.ThrowIfNull(unitOfWork);
+        return unitOfWork is InMemoryInfraUnitOfWork unit && ReferenceEquals(unit.Store, store)
+            ? unit
+            : throw new ArgumentException("The unit of work must come from this allocator's in-memory store (its UnitOfWork factory).", nameof(unitOfWork));
     }
 }

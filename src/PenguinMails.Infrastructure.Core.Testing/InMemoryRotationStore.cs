@@ -8,24 +8,17 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// </summary>
 internal sealed class InMemoryRotationStore(InMemoryIpPoolAllocator allocator, InMemoryInfraStore store) : IIpRotationStore
 {
-    private static readonly DomainIpAssignmentStatus[] NotExpired =
-        [DomainIpAssignmentStatus.Scheduled, DomainIpAssignmentStatus.Warming, DomainIpAssignmentStatus.Active];
-
     private readonly RepositoryRotationStore _repositories = new(allocator);
 
     public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
-        if (unitOfWork is not InMemoryInfraUnitOfWork unit || !ReferenceEquals(unit.Store, store))
-        {
-            throw new ArgumentException("The unit of work must come from this allocator's in-memory store (its UnitOfWork factory).", nameof(unitOfWork));
-        }
-
+        var unit = InMemoryIpPoolAllocator.UnitOf(unitOfWork, store);
         unit.Session.Enter(cancellationToken);
         await unit.Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
         var table = unit.Session.Read().Table(InMemoryDomainIpAssignmentRepository.Table);
         var cut = StoreClock.Truncate(before);
         var due = new List<(DateTimeOffset Expires, Guid Id)>();
-        foreach (var status in NotExpired)
+        foreach (var status in RepositoryRotationStore.NotExpired)
         {
             // Each status's earliest `limit` are enough: the batch is the earliest `limit` of all three.
             var taken = 0;

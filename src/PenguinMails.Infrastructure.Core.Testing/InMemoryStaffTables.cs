@@ -32,8 +32,6 @@ internal static class InMemoryStaffTables
     // Holds one row once permissions has been written in this state; absent means "as seeded".
     private static readonly TableDef<int, bool> PermissionsWritten = new(PermissionsWrittenName, Comparer<int>.Default);
 
-    /// <summary>The names of every staff table (and the catalog marker): a change to any of them changes permissions.</summary>
-    public static readonly string[] Names = [Roles.Name, Grants.Name, Members.Name, PermissionsTable.Name, PermissionsWritten.Name];
 
     private static readonly ConditionalWeakTable<InMemoryInfraStore, Table<int, Permission>> Catalogs = new();
 

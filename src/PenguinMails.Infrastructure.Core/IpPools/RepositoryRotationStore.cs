@@ -7,7 +7,8 @@ namespace PenguinMails.Infrastructure.Core.IpPools;
 /// </summary>
 internal sealed class RepositoryRotationStore(IIpPoolAllocator allocator) : IIpRotationStore
 {
-    private static readonly DomainIpAssignmentStatus[] NotExpired =
+    /// <summary>The statuses a due assignment can be in (every one but <c>expired</c>).</summary>
+    internal static readonly DomainIpAssignmentStatus[] NotExpired =
         [DomainIpAssignmentStatus.Scheduled, DomainIpAssignmentStatus.Warming, DomainIpAssignmentStatus.Active];
 
     public async Task<List<DomainIpAssignment>> LockDueAsync(IInfraUnitOfWork unitOfWork, DateTimeOffset before, int limit, CancellationToken cancellationToken)
