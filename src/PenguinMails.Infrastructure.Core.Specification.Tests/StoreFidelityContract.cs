@@ -220,6 +220,132 @@ public abstract class StoreFidelityContract : IAsyncLifetime
         Assert.Contains((storedVps.IpAddress, storedFlag.RolloutPercentage), new (string?, int)[] { ("198.51.100.21", 22), ("198.51.100.22", 21) });
     }
 
+    private async Task<(VpsInstance Vps, SmtpIpAddress Ip, DomainId Domain)> IpPoolRowsAsync(string ip)
+    {
+        var vps = await Store.VpsInstances.AddAsync(NewVps());
+        var stored = await Store.SmtpIpAddresses.AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = ip });
+        var domain = DomainId.New();
+        await Store.AddDomainAsync(domain);
+        return (vps, stored, domain);
+    }
+
+    [Fact]
+    public async Task OpenUnitWritingIpPoolRows_DoesNotHoldUpWritesToOtherRowsOfTheSameTables()
+    {
+        var (vps, ip, domain) = await IpPoolRowsAsync("192.0.2.10");
+        var (otherVps, otherIp, otherDomain) = await IpPoolRowsAsync("192.0.2.11");
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
+        var wait = TimeSpan.FromSeconds(30);
+        var unit = await Store.UnitOfWork.BeginAsync();
+        await using (unit)
+        {
+            await unit.VpsInstances.ChangeStatusAsync(vps, VpsInstanceStatus.Active);
+            await unit.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+            await unit.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+
+            // Other rows of the same three tables, and rows that only point at the unit's rows (a foreign key's check
+            // does not wait for a status change or a count update of the row it points at).
+            await Store.VpsInstances.UpdateAsync(otherVps with { IpAddress = "198.51.100.41" }).WaitAsync(wait);
+            await Store.VpsInstances.AddAsync(NewVps()).WaitAsync(wait);
+            await Store.SmtpIpAddresses.AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "192.0.2.12" }).WaitAsync(wait);
+            await Store.SmtpIpAddresses.AdjustAssignedCountAsync(otherIp.Id, 1).WaitAsync(wait);
+            await Store.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = otherDomain, SmtpIpAddressId = ip.Id }).WaitAsync(wait);
+            var other = await Store.UnitOfWork.BeginAsync();
+            await using (other)
+            {
+                await other.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = otherIp.Id }).WaitAsync(wait);
+                await other.SmtpIpAddresses.AdjustAssignedCountAsync(otherIp.Id, 1).WaitAsync(wait);
+                await other.CommitAsync();
+            }
+
+            await unit.CommitAsync();
+        }
+
+        Assert.Equal(VpsInstanceStatus.Active, (await Store.VpsInstances.GetAsync(vps.Id))!.Status);
+        Assert.Equal("198.51.100.41", (await Store.VpsInstances.GetAsync(otherVps.Id))!.IpAddress);
+        Assert.Equal(1, (await Store.SmtpIpAddresses.GetAsync(ip.Id))!.AssignedCount);
+        Assert.Equal(2, (await Store.SmtpIpAddresses.GetAsync(otherIp.Id))!.AssignedCount);
+        Assert.Equal(2, await Store.DomainIpAssignments.CountAsync(new DomainIpAssignmentFilter(SmtpIpAddressId: ip.Id)));
+        Assert.Equal(2, await Store.DomainIpAssignments.CountAsync(new DomainIpAssignmentFilter(DomainId: domain)));
+        Assert.Equal(3, await Store.VpsInstances.CountAsync(Mine));
+    }
+
+    [Fact]
+    public async Task OutsideInsert_OfAnIpOnAnInstanceAnOpenUnitUpdatedWithUpdateAsync_WaitsForTheUnit()
+    {
+        // UpdateAsync sets the unique hostwinds_instance_id column, so the row is locked FOR UPDATE, which the new IP's
+        // foreign-key check (FOR KEY SHARE) waits for.
+        var (vps, _, _) = await IpPoolRowsAsync("192.0.2.15");
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
+        var unit = await Store.UnitOfWork.BeginAsync();
+        Task<SmtpIpAddress> outside;
+        await using (unit)
+        {
+            await unit.VpsInstances.UpdateAsync(vps with { IpAddress = "198.51.100.42" });
+
+            outside = Store.SmtpIpAddresses.AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "192.0.2.16" });
+            await Task.Delay(100);
+            Assert.False(outside.IsCompleted);
+            await unit.CommitAsync();
+        }
+
+        Assert.Equal(vps.Id, (await outside.WaitAsync(TimeSpan.FromSeconds(30))).VpsInstanceId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OutsideInsert_OfTheLiveDomainIpPairAnOpenUnitInserted_WaitsThenFailsAfterACommitOrSucceedsAfterARollback(bool commit)
+    {
+        var (_, ip, domain) = await IpPoolRowsAsync("192.0.2.20");
+        var unit = await Store.UnitOfWork.BeginAsync();
+        Task<DomainIpAssignment> outside;
+        await using (unit)
+        {
+            await unit.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+
+            outside = Store.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+            await Task.Delay(100);
+            Assert.False(outside.IsCompleted);
+
+            if (commit)
+            {
+                await unit.CommitAsync();
+            }
+        }
+
+        if (commit)
+        {
+            await Assert.ThrowsAsync<DuplicateEntityException>(() => outside.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        else
+        {
+            await outside.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(1, await Store.DomainIpAssignments.CountAsync(new DomainIpAssignmentFilter(DomainId: domain)));
+    }
+
+    [Fact]
+    public async Task OutsideDelete_OfAnIpAnOpenUnitsInsertPointsAt_WaitsForTheUnitThenCascadesToTheNewRow()
+    {
+        var (_, ip, domain) = await IpPoolRowsAsync("192.0.2.30");
+        var unit = await Store.UnitOfWork.BeginAsync();
+        Task<bool> delete;
+        await using (unit)
+        {
+            await unit.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+
+            delete = Store.SmtpIpAddresses.DeleteAsync(ip.Id);
+            await Task.Delay(100);
+            Assert.False(delete.IsCompleted);
+            await unit.CommitAsync();
+        }
+
+        Assert.True(await delete.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await Store.DomainIpAssignments.CountAsync(new DomainIpAssignmentFilter(DomainId: domain)));
+    }
+
     [Fact]
     public async Task OpenUnit_ReadsWhatOthersCommitAfterItStarted()
     {

@@ -27,17 +27,35 @@ internal static class InMemoryAllocationIndex
     );
 
     /// <summary>
-    /// The stored IP the policy ranks first for <paramref name="request"/> in the unit's state, or null when no IP is
-    /// eligible. The unit takes the IP-pool tables' lock first, so nothing else can take the IP before the unit writes.
+    /// The stored IP the policy ranks first for <paramref name="request"/> among those no other unit of work holds,
+    /// locked for the unit (PostgreSQL's <c>FOR UPDATE SKIP LOCKED</c>); null when no IP is eligible or every eligible
+    /// one is locked. Once the IP is locked its row is read again, and when a commit changed it since the pick, the
+    /// pick is made again.
     /// </summary>
     public static async Task<SmtpIpAddress?> PickAsync(InMemoryInfraUnitOfWork unit, IpAllocationRequest request, IpAllocationOptions options, CancellationToken cancellationToken)
     {
-        unit.Session.Enter(cancellationToken);
-        await unit.Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
-        return Pick(unit.Session.Read(), request, options);
+        var session = unit.Session;
+        session.Enter(cancellationToken);
+        while (true)
+        {
+            var ip = Pick(session.Read(), request, options, id => session.LockedByOther(IpLock(id)));
+            if (ip is null)
+            {
+                return null;
+            }
+
+            if (session.TryLock(IpLock(ip.Id.Value)) && ReferenceEquals(session.Read().Table(InMemorySmtpIpAddressRepository.Table).GetValueOrDefault(ip.Id.Value), ip))
+            {
+                return ip;
+            }
+
+            // Taken by another unit between the look and the lock, or changed by a commit since the look: look again.
+        }
     }
 
-    internal static SmtpIpAddress? Pick(StoreState state, IpAllocationRequest request, IpAllocationOptions options)
+    private static LockNeed IpLock(Guid id) => new(LockResource.Row(SmtpIpAddress.TableName, id), LockMode.Update);
+
+    internal static SmtpIpAddress? Pick(StoreState state, IpAllocationRequest request, IpAllocationOptions options, Func<Guid, bool>? locked = null)
     {
         var ips = state.Table(InMemorySmtpIpAddressRepository.Table);
         var vpsTable = state.Table(InMemoryVpsInstanceRepository.Table);
@@ -45,7 +63,7 @@ internal static class InMemoryAllocationIndex
         if (request.OnlyIps is { } only)
         {
             // A short list to choose from: rank exactly those.
-            return RankSubset(ips, vpsTable, only, holdings, request, options);
+            return RankSubset(ips, vpsTable, only, holdings, request, options, locked);
         }
 
         var excludedIps = request.ExcludeIps is { Count: > 0 } xi ? xi.Select(i => i.Value).ToHashSet() : null;
@@ -62,7 +80,7 @@ internal static class InMemoryAllocationIndex
                     break;
                 }
 
-                if (excludedIps?.Contains(id) == true || holdings.Held.Contains(id))
+                if (excludedIps?.Contains(id) == true || holdings.Held.Contains(id) || locked?.Invoke(id) == true)
                 {
                     continue;
                 }
@@ -155,13 +173,14 @@ internal static class InMemoryAllocationIndex
         IEnumerable<SmtpIpAddressId> only,
         (HashSet<Guid> Held, Dictionary<VpsInstanceId, int> PerVps, Dictionary<string, int> PerRegion, List<DomainHolding> List) holdings,
         IpAllocationRequest request,
-        IpAllocationOptions options
+        IpAllocationOptions options,
+        Func<Guid, bool>? locked
     )
     {
         var rows = new List<IpPoolRow>();
         foreach (var id in only.Distinct())
         {
-            if (ips.GetValueOrDefault(id.Value) is { IsAssignable: true } ip)
+            if (ips.GetValueOrDefault(id.Value) is { IsAssignable: true } ip && locked?.Invoke(id.Value) != true)
             {
                 var vps = ip.VpsInstanceId is { } v ? vpsTable.GetValueOrDefault(v.Value) : null;
                 rows.Add(new IpPoolRow(ip.Id, ip.VpsInstanceId, vps?.Region, vps?.Status, ip.Status, ip.ReputationState, ip.AssignedCount));

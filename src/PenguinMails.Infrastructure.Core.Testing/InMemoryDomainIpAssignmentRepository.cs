@@ -45,7 +45,10 @@ public sealed class InMemoryDomainIpAssignmentRepository : IDomainIpAssignmentRe
         ByStatus,
         ByDomainAndIp,
         ByStatusAndExpiry
-    );
+    )
+    {
+        RowLocks = IpPoolRowLocks.Assignment,
+    };
 
     private const string Entity = nameof(DomainIpAssignment);
     private readonly StateSession _session;

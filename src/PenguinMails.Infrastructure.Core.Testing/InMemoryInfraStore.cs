@@ -8,28 +8,32 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// against it behave as they would against PostgreSQL.
 /// </summary>
 /// <remarks>
-/// Reads see committed data (read committed, in a unit of work too). Each group of tables joined by foreign keys has
-/// one write lock (IP pools; staff; feature flags; system config; tenant config; tenant policies; preferences): a write
-/// takes the locks of the groups it changes, and a unit of work holds them from its first write to a group to its
-/// commit or rollback, working on a private copy of those tables (copy-on-write: the tables are immutable, so the copy
-/// is free), which makes a rolled-back unit leave no trace. Writers of different groups never wait for each other. Each table is a balanced tree in
+/// Reads see committed data (read committed, in a unit of work too). Writes to the IP-pool tables (VPS instances, SMTP
+/// IPs, assignments) lock rows as PostgreSQL does: each written row, the unique values set and the rows foreign keys
+/// point at, with PostgreSQL's lock strengths. Each other group of tables joined by foreign keys (staff; feature flags;
+/// system config; tenant config; tenant policies; preferences) has one write lock. A unit of work holds its locks to
+/// its commit or rollback and keeps its writes in versions of its own of the tables (copy-on-write: the tables are
+/// immutable, so a version is cheap), which a commit carries over to the newest committed tables and a rollback drops.
+/// Writers of different rows (IP pools) or groups never wait for each other; an auto-commit write holds no lock, it
+/// waits only while something it writes is held. Each table is a balanced tree in
 /// primary-key order with the secondary indexes its reads need (IPs by VPS instance, status and allocation rank;
 /// assignments by domain, IP, status and the unique live (domain, IP) key), and the newest version of each table has
 /// a hash table by key, so gets cost O(1) and writes and pages O(log n) at any size (docs/unit-testing.md, "How it scales"). The host platform's
 /// <c>users</c>, <c>tenants</c> and <c>domains</c> are not owned by this package: register the ids your data refers to
 /// with <see cref="AddUser"/>, <see cref="AddTenant"/> and <see cref="AddDomain"/>.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim never allocates its wait handle (AvailableWaitHandle is not used), so it holds nothing to dispose.")]
 public sealed class InMemoryInfraStore
 {
-    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, TableGroupMap.Count).Select(_ => new SemaphoreSlim(1, 1))];
+    // The gate: commits and the lock table change under it, so a write checks the locks and commits in one step.
     private readonly Lock _gate = new();
 
-    // Who holds each group's lock (a unit of work's session, or an auto-commit write's token) and which group each
-    // waiter waits for: a wait that would close a cycle fails at once as a deadlock, as PostgreSQL detects one.
-    private readonly object?[] _owners = new object?[TableGroupMap.Count];
-    private readonly Dictionary<object, int> _waitingFor = new(ReferenceEqualityComparer.Instance);
-    private readonly Lock _lockInfo = new();
+    // Who holds which lock (units of work only: an auto-commit write holds none), what each unit holds, and what each
+    // waiting unit waits for: a wait that would close a cycle fails at once as a deadlock, as PostgreSQL detects one.
+    // Every release completes _released, and waiters look again.
+    private readonly Dictionary<LockResource, Dictionary<object, LockMode>> _locks = [];
+    private readonly Dictionary<object, List<LockResource>> _heldBy = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, LockNeed> _waitingFor = new(ReferenceEqualityComparer.Instance);
+    private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile StoreState _committed = StoreState.Empty;
 
     /// <summary>Initializes an empty store.</summary>
@@ -44,7 +48,7 @@ public sealed class InMemoryInfraStore
     public TimeProvider TimeProvider { get; }
 
     /// <summary>
-    /// How long a write waits for an open unit of work that holds the lock of the same tables to end before it fails with a transient
+    /// How long a write waits for an open unit of work that holds a lock it needs (a row, a unique value, a table group) to end before it fails with a transient
     /// <see cref="ConcurrencyConflictException"/> (as PostgreSQL's <c>lock_timeout</c> would). Default 10 seconds, so
     /// a test that forgets to end a unit of work fails with a clear message instead of hanging.
     /// </summary>
@@ -65,10 +69,10 @@ public sealed class InMemoryInfraStore
         Mutate(s => s.WithHost(HostTable.Domains, domainId.Value).WithDomainTenant(domainId.Value, tenantId?.Value));
 
     /// <summary>
-    /// Removes every row and every registered host id. Like <see cref="Restore"/>, waits for each open unit of work that
-    /// has written to end.
+    /// Removes every row and every registered host id. Like <see cref="Restore"/>, waits until no open unit of work holds
+    /// a lock (one that wrote, or locked rows to write).
     /// </summary>
-    public void Clear() => Mutate(_ => StoreState.Empty, TableGroups.All);
+    public void Clear() => Mutate(_ => StoreState.Empty, everything: true);
 
     /// <summary>Test data in one call per row: any entity in any status, host rows created on demand.</summary>
     public InMemoryStoreSeeder Seed => field ??= new InMemoryStoreSeeder(this);
@@ -81,9 +85,8 @@ public sealed class InMemoryInfraStore
     public InMemoryStoreSnapshot Snapshot() => new(this, _committed);
 
     /// <summary>
-    /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Takes every
-    /// table group's lock, so it waits for each open unit of work that has written to end (up to
-    /// <see cref="LockTimeout"/> each).
+    /// Makes <paramref name="snapshot"/>'s state the committed state again, discarding every change since. Waits until no
+    /// open unit of work holds a lock (one that wrote, or locked rows to write), up to <see cref="LockTimeout"/>.
     /// </summary>
     /// <param name="snapshot">A snapshot of this store.</param>
     /// <exception cref="ArgumentException">The snapshot was taken of another store.</exception>
@@ -95,7 +98,7 @@ public sealed class InMemoryInfraStore
             throw new ArgumentException("The snapshot was taken of another InMemoryInfraStore.", nameof(snapshot));
         }
 
-        Mutate(_ => snapshot.State, TableGroups.All);
+        Mutate(_ => snapshot.State, everything: true);
     }
 
     internal StoreState Committed => _committed;
@@ -106,11 +109,16 @@ public sealed class InMemoryInfraStore
     /// </summary>
     internal InfraChangeFeed Changes { get; }
 
-    // Every commit goes through here (under the commit gate): the new state, and what it changed for the readers.
+    // Every commit goes through here (under the gate): the new state, and what it changed for the readers.
     private void Commit(StoreState state)
     {
         var before = _committed;
         state.AdoptLookups(before);
+        foreach (var name in state.ChangedTables(before))
+        {
+            state.Raw(name)?.Published();
+        }
+
         _committed = state;
 
         // The readers' areas are lock groups: one pass over the changed tables answers both.
@@ -133,220 +141,350 @@ public sealed class InMemoryInfraStore
     }
 
     /// <summary>
-    /// An auto-commit write: <paramref name="change"/> runs on the committed state, the groups of the tables it changes
-    /// are locked (waiting for a unit of work that holds one), and the change commits. When the committed state moved
-    /// while the locks were taken, the change runs again under them, on the newest state.
+    /// An auto-commit write: <paramref name="change"/> runs on the committed state and commits at once, unless it
+    /// writes something an open unit of work holds a conflicting lock on (a row, a unique value, a group); then it
+    /// waits for that unit to end and runs again on the newest state. It holds no lock itself, so it never deadlocks.
     /// </summary>
     internal Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken) =>
-        AutoCommitAsync(change, TableGroups.None, sync: false, cancellationToken);
+        AutoCommitAsync(change, everything: false, sync: false, cancellationToken);
 
     /// <summary>A synchronous auto-commit write (host ids, seeding); see <see cref="WriteAsync"/>.</summary>
-    internal void Mutate(Func<StoreState, StoreState> change) => Mutate(change, TableGroups.None);
+    internal void Mutate(Func<StoreState, StoreState> change) => Mutate(change, everything: false);
 
-    // Clear and Restore lock every group, so they wait for every open unit of work, as documented.
-    private void Mutate(Func<StoreState, StoreState> change, TableGroups atLeast) =>
-        AutoCommitAsync(state => (change(state), true), atLeast, sync: true, CancellationToken.None).GetAwaiter().GetResult();
+    // Clear and Restore replace whole tables, so they wait for every open unit of work that holds a lock, as documented.
+    private void Mutate(Func<StoreState, StoreState> change, bool everything) =>
+        AutoCommitAsync(state => (change(state), true), everything, sync: true, CancellationToken.None).GetAwaiter().GetResult();
 
-    private async Task<T> AutoCommitAsync<T>(Func<StoreState, (StoreState State, T Result)> change, TableGroups atLeast, bool sync, CancellationToken cancellationToken)
+    private async Task<T> AutoCommitAsync<T>(Func<StoreState, (StoreState State, T Result)> change, bool everything, bool sync, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var held = TableGroups.None;
-        var owner = new object();
-        try
+        var deadline = default(long?);
+        while (true)
         {
-            var before = _committed;
-            var (state, result) = change(before);
-            while (true)
+            Task released;
+            object blocking;
+            lock (_gate)
             {
-                var needed = TableGroupMap.Changed(before, state) | atLeast;
-                if ((needed & ~held) != 0)
+                var before = _committed;
+                var (state, result) = change(before);
+                if (ReferenceEquals(state, before) && !everything)
                 {
-                    // Take every group in order from nothing (no deadlock between auto-commit writes), then run again.
-                    Release(held, owner);
-                    held = TableGroups.None;
-                    await AcquireAsync(needed, owner, sync, cancellationToken).ConfigureAwait(false);
-                    held = needed;
-                }
-
-                lock (_gate)
-                {
-                    if (!ReferenceEquals(_committed, before))
-                    {
-                        before = _committed;
-                        (state, result) = change(before);
-                        if ((TableGroupMap.Changed(before, state) & ~held) != 0)
-                        {
-                            continue;
-                        }
-                    }
-
-                    if (!ReferenceEquals(state, before))
-                    {
-                        Commit(state);
-                    }
-
                     return result;
                 }
+
+                object? conflict = everything ? AnyHeld() : FirstConflict(Needs(before, state), owner: null);
+                if (conflict is null)
+                {
+                    Commit(state);
+                    return result;
+                }
+
+                blocking = conflict;
+                released = _released.Task;
             }
-        }
-        finally
-        {
-            Release(held, owner);
+
+            deadline ??= TimeProvider.System.GetTimestamp() + (long)(LockTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+            if (!await WaitForReleaseAsync(released, deadline.Value, sync, cancellationToken).ConfigureAwait(false))
+            {
+                throw InfraTelemetry.Conflict(LockTimedOut(blocking));
+            }
         }
     }
 
     /// <summary>
-    /// Takes the locks of <paramref name="groups"/> for <paramref name="owner"/>, in group order, each within
-    /// <see cref="LockTimeout"/>; on a failure releases what this call took and throws a transient
-    /// <see cref="ConcurrencyConflictException"/>: at once when waiting would close a cycle of waiters (a deadlock), else
-    /// after the timeout.
+    /// The locks the writes from <paramref name="before"/> to <paramref name="after"/> take: each written row's (and
+    /// what <see cref="IpPoolRowLocks"/> adds) in a row-locked group, the group's lock in every other group.
     /// </summary>
-    internal async Task AcquireAsync(TableGroups groups, object owner, bool sync, CancellationToken cancellationToken)
+    internal static List<LockNeed> Needs(StoreState before, StoreState after)
     {
-        // Cancellation surfaces as OperationCanceledException itself, as Npgsql throws it (SemaphoreSlim's own cancelled
-        // task would surface as its TaskCanceledException subclass).
+        var needs = new List<LockNeed>();
+        var groups = TableGroups.None;
+        foreach (var name in after.ChangedTables(before))
+        {
+            var group = TableGroupMap.Of(name);
+            if ((group & TableGroupMap.RowLocked) != 0)
+            {
+                var table = after.Raw(name) ?? throw new InvalidOperationException($"The in-memory table {name} was dropped, so its row locks are unknown.");
+                table.CollectLocks(before.Raw(name), needs);
+            }
+            else if ((groups & group) == 0)
+            {
+                groups |= group;
+                needs.Add(new(LockResource.Group(group), LockMode.Update));
+            }
+        }
+
+        return needs;
+    }
+
+    /// <summary>Whether <paramref name="owner"/> could take <paramref name="need"/> now (no other owner holds a conflicting lock).</summary>
+    internal bool IsFree(LockNeed need, object owner)
+    {
+        lock (_gate)
+        {
+            return Conflicting(need, owner) is null;
+        }
+    }
+
+    /// <summary>Takes <paramref name="need"/> for <paramref name="owner"/> when no other owner holds a conflicting lock; false otherwise (<c>SKIP LOCKED</c>).</summary>
+    internal bool TryLock(LockNeed need, object owner)
+    {
+        lock (_gate)
+        {
+            if (Conflicting(need, owner) is not null)
+            {
+                return false;
+            }
+
+            Grant(need, owner);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="needs"/> for <paramref name="owner"/> (a unit of work), in order, each within
+    /// <see cref="LockTimeout"/>; a lock it cannot take yet it waits for. Throws a transient
+    /// <see cref="ConcurrencyConflictException"/> at once when waiting would close a cycle of waiters (a deadlock),
+    /// else after the timeout. The locks taken stay the owner's until <see cref="End"/> (the unit is aborted on a failure).
+    /// </summary>
+    internal async Task LockAsync(IReadOnlyList<LockNeed> needs, object owner, CancellationToken cancellationToken)
+    {
+        // Cancellation surfaces as OperationCanceledException itself, as Npgsql throws it.
         cancellationToken.ThrowIfCancellationRequested();
-        var taken = TableGroups.None;
+        foreach (var need in needs)
+        {
+            var deadline = default(long?);
+            try
+            {
+                while (true)
+                {
+                    Task released;
+                    lock (_gate)
+                    {
+                        if (Conflicting(need, owner) is null)
+                        {
+                            Grant(need, owner);
+                            break;
+                        }
+
+                        if (ClosesCycle(need, owner))
+                        {
+                            throw InfraTelemetry.Conflict(Deadlock(need.Resource));
+                        }
+
+                        _waitingFor[owner] = need;
+                        released = _released.Task;
+                    }
+
+                    deadline ??= TimeProvider.System.GetTimestamp() + (long)(LockTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+                    if (!await WaitForReleaseAsync(released, deadline.Value, sync: false, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw InfraTelemetry.Conflict(LockTimedOut(need.Resource));
+                    }
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _waitingFor.Remove(owner);
+                }
+            }
+        }
+    }
+
+    // Waits for the next release of any lock (or the deadline, or cancellation); false at the deadline.
+    private static async Task<bool> WaitForReleaseAsync(Task released, long deadline, bool sync, CancellationToken cancellationToken)
+    {
+        var remaining = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
         try
         {
-            for (var i = 0; i < TableGroupMap.Count; i++)
+            if (sync)
             {
-                var group = (TableGroups)(1 << i);
-                if ((groups & group) == 0)
+                return released.Wait(remaining, cancellationToken);
+            }
+
+            await released.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // As Npgsql throws it (not a TaskCanceledException).
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    // The first other owner's lock that conflicts with need, or null (owner null: every holder is another).
+    private object? Conflicting(LockNeed need, object? owner)
+    {
+        if (!_locks.TryGetValue(need.Resource, out var holders))
+        {
+            return null;
+        }
+
+        foreach (var (holder, mode) in holders)
+        {
+            if (!ReferenceEquals(holder, owner) && LockNeed.Conflict(need.Mode, mode))
+            {
+                return holder;
+            }
+        }
+
+        return null;
+    }
+
+    private LockResource? FirstConflict(List<LockNeed> needs, object? owner)
+    {
+        foreach (var need in needs)
+        {
+            if (Conflicting(need, owner) is not null)
+            {
+                return need.Resource;
+            }
+        }
+
+        return null;
+    }
+
+    private string? AnyHeld() => _locks.Count == 0 ? null : "every table";
+
+    private void Grant(LockNeed need, object owner)
+    {
+        if (!_locks.TryGetValue(need.Resource, out var holders))
+        {
+            holders = new Dictionary<object, LockMode>(ReferenceEqualityComparer.Instance);
+            _locks[need.Resource] = holders;
+        }
+
+        if (holders.TryGetValue(owner, out var mode))
+        {
+            if (mode < need.Mode)
+            {
+                holders[owner] = need.Mode;
+            }
+
+            return;
+        }
+
+        holders[owner] = need.Mode;
+        if (!_heldBy.TryGetValue(owner, out var held))
+        {
+            held = [];
+            _heldBy[owner] = held;
+        }
+
+        held.Add(need.Resource);
+    }
+
+    // Follows owner → the holders of what it would wait for → what each of them waits for ...: back at owner is a deadlock.
+    private bool ClosesCycle(LockNeed need, object owner)
+    {
+        var pending = new Stack<(LockNeed Need, object Waiter)>();
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        pending.Push((need, owner));
+        while (pending.TryPop(out var next))
+        {
+            if (!_locks.TryGetValue(next.Need.Resource, out var holders))
+            {
+                continue;
+            }
+
+            foreach (var (holder, mode) in holders)
+            {
+                if (ReferenceEquals(holder, next.Waiter) || !LockNeed.Conflict(next.Need.Mode, mode))
                 {
                     continue;
                 }
 
-                bool free;
-                lock (_lockInfo)
-                {
-                    // Taken and recorded in one step, so a deadlock check never sees a held lock without its holder.
-                    free = _locks[i].Wait(0, CancellationToken.None);
-                    if (free)
-                    {
-                        _owners[i] = owner;
-                    }
-                }
-
-                if (!free)
-                {
-                    await WaitAsync(i, owner, sync, cancellationToken).ConfigureAwait(false);
-                }
-
-                taken |= group;
-            }
-        }
-        catch
-        {
-            Release(taken, owner);
-            throw;
-        }
-    }
-
-    private async Task WaitAsync(int lockIndex, object owner, bool sync, CancellationToken cancellationToken)
-    {
-        var group = (TableGroups)(1 << lockIndex);
-        lock (_lockInfo)
-        {
-            // Follow holder → the group it waits for → that group's holder ...: back at the owner is a deadlock.
-            var holder = _owners[lockIndex];
-            for (var hops = 0; holder is not null && hops <= TableGroupMap.Count; hops++)
-            {
                 if (ReferenceEquals(holder, owner))
                 {
-                    throw InfraTelemetry.Conflict(Deadlock(group));
+                    return true;
                 }
 
-                holder = _waitingFor.TryGetValue(holder, out var next) ? _owners[next] : null;
-            }
-
-            _waitingFor[owner] = lockIndex;
-        }
-
-        var acquired = false;
-        try
-        {
-            acquired = sync
-                ? _locks[lockIndex].Wait(LockTimeout, cancellationToken)
-                : await _locks[lockIndex].WaitAsync(LockTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (ex is TaskCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
-        finally
-        {
-            lock (_lockInfo)
-            {
-                _waitingFor.Remove(owner);
-                if (acquired)
+                if (seen.Add(holder) && _waitingFor.TryGetValue(holder, out var waits))
                 {
-                    _owners[lockIndex] = owner;
+                    pending.Push((waits, holder));
                 }
             }
         }
 
-        if (!acquired)
-        {
-            throw InfraTelemetry.Conflict(LockTimedOut(group));
-        }
+        return false;
     }
 
-    /// <summary>Releases the locks of <paramref name="groups"/> that <paramref name="owner"/> holds.</summary>
-    internal void Release(TableGroups groups, object owner)
+    /// <summary>Releases every lock <paramref name="owner"/> holds and wakes the writers waiting for one.</summary>
+    internal void ReleaseAll(object owner)
     {
-        for (var i = 0; i < TableGroupMap.Count; i++)
+        lock (_gate)
         {
-            if ((groups & (TableGroups)(1 << i)) != 0)
-            {
-                lock (_lockInfo)
-                {
-                    if (ReferenceEquals(_owners[i], owner))
-                    {
-                        _owners[i] = null;
-                    }
-                }
-
-                _locks[i].Release();
-            }
+            ReleaseHeld(owner);
         }
     }
 
-    private static ConcurrencyConflictException Deadlock(TableGroups group) =>
+    private void ReleaseHeld(object owner)
+    {
+        if (!_heldBy.Remove(owner, out var held))
+        {
+            return;
+        }
+
+        foreach (var resource in held)
+        {
+            if (_locks.TryGetValue(resource, out var holders) && holders.Remove(owner) && holders.Count == 0)
+            {
+                _locks.Remove(resource);
+            }
+        }
+
+        var released = _released;
+        _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        released.TrySetResult();
+    }
+
+    private static ConcurrencyConflictException Deadlock(LockResource resource) =>
         new(
             "InMemoryInfraStore",
-            $"write lock ({group})",
-            "deadlock: the unit of work that holds these tables waits, directly or through others, for tables this one holds; this unit is aborted, retry it",
+            resource.ToString(),
+            "deadlock: the unit of work that holds this lock waits, directly or through others, for a lock this one holds; this unit is aborted, retry it",
             isTransient: true
         );
 
-    private ConcurrencyConflictException LockTimedOut(TableGroups group) =>
+    private ConcurrencyConflictException LockTimedOut(object resource) =>
         new(
             "InMemoryInfraStore",
-            $"write lock ({group})",
-            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work that writes the same tables to end; end units of work (commit, roll back or dispose) before writing outside them",
+            resource.ToString()!,
+            $"waited {LockTimeout.TotalSeconds:0.#} s for an open unit of work that writes the same rows to end; end units of work (commit, roll back or dispose) before writing outside them",
             isTransient: true
         );
 
     /// <summary>
-    /// Ends a unit of work that holds the locks of <paramref name="held"/>: on commit, its tables of those groups become
-    /// the committed ones (no other writer could change them while it held the locks); then the locks are released.
+    /// Ends the unit of work <paramref name="session"/>: on commit, its tables carried over to the newest committed
+    /// versions become the committed ones (it holds the lock of every row or group it wrote, so no one else changed
+    /// them); then its locks are released.
     /// </summary>
-    internal void End(StoreState? commit, TableGroups held, object owner)
+    internal void End(UnitOfWorkSession session, bool commit)
     {
-        try
+        lock (_gate)
         {
-            if (commit is not null && held != TableGroups.None)
+            try
             {
-                lock (_gate)
+                if (commit && session.CommitState(_committed) is { } state)
                 {
-                    Commit(_committed.WithTablesFrom(commit, held));
+                    Commit(state);
                 }
             }
-        }
-        finally
-        {
-            Release(held, owner);
+            finally
+            {
+                ReleaseHeld(session);
+            }
         }
     }
 }
@@ -415,27 +553,19 @@ internal sealed class StoreState
         }
     }
 
-    /// <summary>This state with the tables of <paramref name="groups"/> taken from <paramref name="source"/> (hosts kept).</summary>
-    public StoreState WithTablesFrom(StoreState source, TableGroups groups)
+    /// <summary>The version of the table named <paramref name="name"/>, or null when the state has none.</summary>
+    public ICommittedTable? Raw(string name) => (ICommittedTable?)_tables.GetValueOrDefault(name);
+
+    /// <summary>This state with <paramref name="tables"/> in place of its tables of the same names (hosts kept).</summary>
+    public StoreState WithTables(IEnumerable<KeyValuePair<string, ICommittedTable>> tables)
     {
-        var tables = _tables.ToBuilder();
-        foreach (var name in _tables.Keys)
+        var builder = _tables.ToBuilder();
+        foreach (var (name, table) in tables)
         {
-            if (TableGroupMap.In(name, groups) && !source._tables.ContainsKey(name))
-            {
-                tables.Remove(name);
-            }
+            builder[name] = table;
         }
 
-        foreach (var (name, table) in source._tables)
-        {
-            if (TableGroupMap.In(name, groups))
-            {
-                tables[name] = table;
-            }
-        }
-
-        return new(tables.ToImmutable(), _hosts, DomainTenants);
+        return new(builder.ToImmutable(), _hosts, DomainTenants);
     }
 
     public bool HasHost(HostTable table, Guid id) => _hosts.TryGetValue(table, out var set) && set.Contains(id);

@@ -104,7 +104,7 @@ internal sealed class InMemoryInfraUnitOfWork(UnitOfWorkSession session) : IInfr
     private void End(bool commit)
     {
         _ended = true;
-        var held = session.End();
-        session.Store.End(commit ? session.State : null, held, session);
+        session.End();
+        session.Store.End(session, commit);
     }
 }

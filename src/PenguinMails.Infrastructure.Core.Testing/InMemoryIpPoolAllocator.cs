@@ -3,11 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>
-/// The in-memory <see cref="IIpPoolAllocator"/>, with the PostgreSQL allocator's policy and writes. An allocation takes
-/// the lock of the store's IP-pool tables (VPS instances, SMTP IPs, assignments) for the rest of its unit of work, so
-/// allocations run one after another (writes to other tables do not wait for them): no IP is ever "locked by a
-/// concurrent allocation" here, and <see cref="IpPoolExhaustionReason.AllBusy"/> always means every eligible IP is at
-/// <see cref="IpAllocationOptions.MaxAssignmentsPerIp"/> (<see cref="IpPoolExhaustedException.LockedCount"/> is 0).
+/// The in-memory <see cref="IIpPoolAllocator"/>, with the PostgreSQL allocator's policy, writes and locks: an
+/// allocation takes its domain's lock (PostgreSQL's advisory lock) and locks the IP it picks, skipping IPs other units
+/// of work hold (<c>FOR UPDATE SKIP LOCKED</c>), both until its unit ends. So allocations for one domain run one after
+/// another, allocations for different domains run at once on different IPs, and
+/// <see cref="IpPoolExhaustedException.LockedCount"/> counts the eligible IPs that concurrent units held, as on PostgreSQL.
 /// </summary>
 public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStoreSource
 {
@@ -49,9 +49,10 @@ public sealed class InMemoryIpPoolAllocator : IIpPoolAllocator, IIpRotationStore
 
         public async Task LockDomainAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)
         {
-            // The IP-pool tables' lock: coarser than PostgreSQL's per-domain advisory lock, so in memory allocations
-            // (of any domain) run one after another, while writes to other tables go on.
-            await UnitOf(unitOfWork, store).Session.LockAsync(TableGroups.IpPools, cancellationToken).ConfigureAwait(false);
+            // PostgreSQL's per-domain advisory lock: the domain's allocations run one after another, other domains' go on.
+            var session = UnitOf(unitOfWork, store).Session;
+            session.Enter(cancellationToken);
+            await session.LockAsync([new LockNeed(LockResource.Domain(domainId), LockMode.Update)], cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<(List<IpPoolRow> Rows, List<DomainHolding> Holdings)> LoadAsync(IInfraUnitOfWork unitOfWork, DomainId domainId, CancellationToken cancellationToken)

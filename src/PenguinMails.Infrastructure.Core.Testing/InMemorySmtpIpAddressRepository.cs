@@ -19,7 +19,10 @@ public sealed class InMemorySmtpIpAddressRepository : ISmtpIpAddressRepository
         ByVps,
         ByStatus,
         InMemoryAllocationIndex.ByRank
-    );
+    )
+    {
+        RowLocks = IpPoolRowLocks.SmtpIp,
+    };
 
     private const string Entity = nameof(SmtpIpAddress);
     private readonly StateSession _session;

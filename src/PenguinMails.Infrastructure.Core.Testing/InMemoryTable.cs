@@ -32,6 +32,13 @@ internal sealed class TableDef<TKey, TRow>
 
     public ImmutableArray<TableIndex<TKey, TRow>> Indexes { get; }
 
+    /// <summary>
+    /// For a table of a row-locked group (<see cref="TableGroupMap.RowLocked"/>): the locks a write of one row takes
+    /// besides the row's own (unique values it sets, the rows its foreign keys point at), as PostgreSQL takes them.
+    /// Called with the row before (null: inserted) and after (null: deleted).
+    /// </summary>
+    public Action<TRow?, TRow?, List<LockNeed>>? RowLocks { get; init; }
+
     public Table<TKey, TRow> Empty { get; }
 }
 
@@ -40,7 +47,7 @@ internal sealed class TableDef<TKey, TRow>
 /// O(1) on the committed version and the versions written from it, from a hash lookup that follows the committed line, see <see cref="KeyLookup{TKey, TRow}"/>), the
 /// keys by position (so a page resumes at its continuation point in O(log n) instead of re-walking from the first row),
 /// and the state of each secondary index. Every change returns a new version sharing all unchanged nodes, so a unit of
-/// work's private copy and <see cref="InMemoryInfraStore.Snapshot"/> stay free.
+/// work's versions and <see cref="InMemoryInfraStore.Snapshot"/> stay free.
 /// </summary>
 internal sealed class Table<TKey, TRow> : ICommittedTable
     where TKey : notnull
@@ -63,6 +70,12 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
     // committed version nothing.
     private Table<TKey, TRow>? _base;
     private ImmutableDictionary<TKey, (bool HasRow, TRow Row)>? _delta;
+
+    // The keys written since the version this one was written from by single writes (_logRoot; this version itself
+    // when _log is null), newest first: what a write changed, and what a unit of work replays onto a newer committed
+    // version. A commit cuts the log (Published), so a committed version is a root.
+    private WriteLog? _log;
+    private Table<TKey, TRow>? _logRoot;
 
     internal Table(TableDef<TKey, TRow> def, ImmutableSortedDictionary<TKey, TRow> rows, ImmutableSortedSet<TKey> keys, ImmutableArray<object> indexes)
     {
@@ -231,6 +244,14 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
         }
 
         var next = new Table<TKey, TRow>(_def, byKey.ToImmutable(), keys.ToImmutable(), indexes.ToImmutable());
+        var log = _log;
+        foreach (var (key, _) in added)
+        {
+            log = new WriteLog(key, log);
+        }
+
+        next._log = log;
+        next._logRoot = Root;
         if (PassLookup(next) is { } lookup)
         {
             // A bulk load hands the lookup on at once (a delta as large as the load would cost more than it saves).
@@ -251,6 +272,8 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
     // Lets next (derived from this version by one write of key) borrow the lookup this version owns or borrows.
     private Table<TKey, TRow> Passed(Table<TKey, TRow> next, TKey key, TRow? row, bool hasRow)
     {
+        next._log = new WriteLog(key, _log);
+        next._logRoot = Root;
         var change = (hasRow, row!);
         if (OwnsLookup)
         {
@@ -276,6 +299,90 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
 
         Volatile.Write(ref next._lookup, lookup);
         return lookup;
+    }
+
+    // The version this one was written from by the writes in its log.
+    private Table<TKey, TRow> Root => _logRoot ?? this;
+
+    /// <summary>Whether this version was written (by single writes, or none) from the committed version <paramref name="committed"/> (null: the table did not exist).</summary>
+    public bool BasedOn(object? committed) => ReferenceEquals(Root, committed ?? _def.Empty);
+
+    /// <summary>Called once this version is committed, before anyone else can read it: it becomes a root (its log is cut).</summary>
+    public void Published()
+    {
+        _log = null;
+        _logRoot = null;
+    }
+
+    /// <summary>
+    /// The locks the writes from <paramref name="before"/> (an earlier version of this line; null: the empty table) to
+    /// this version take: each changed row's own (<see cref="LockMode.NoKeyUpdate"/> for an update, <see cref="LockMode.Update"/>
+    /// for an insert or a delete) and those of <see cref="TableDef{TKey, TRow}.RowLocks"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This version was not written from <paramref name="before"/> by single writes.</exception>
+    public void CollectLocks(object? before, List<LockNeed> into)
+    {
+        var from = (Table<TKey, TRow>?)before ?? _def.Empty;
+        if (ReferenceEquals(from, this))
+        {
+            return;
+        }
+
+        var steps = (_log?.Count ?? 0) - (from._log?.Count ?? 0);
+        var keys = new HashSet<TKey>();
+        var node = _log;
+        for (var i = 0; i < steps && node is not null; i++, node = node.Previous)
+        {
+            keys.Add(node.Key);
+        }
+
+        if (steps < 0 || !ReferenceEquals(node, from._log) || !ReferenceEquals(Root, from.Root))
+        {
+            throw new InvalidOperationException($"The in-memory table {_def.Name} was replaced, not written row by row, so its row locks are unknown.");
+        }
+
+        foreach (var key in keys)
+        {
+            var hadOld = from.TryGetValue(key, out var old);
+            var hasRow = TryGetValue(key, out var row);
+            if (hadOld == hasRow && (!hasRow || ReferenceEquals(old, row)))
+            {
+                continue;
+            }
+
+            into.Add(new(LockResource.Row(_def.Name, key), hadOld && hasRow ? LockMode.NoKeyUpdate : LockMode.Update));
+            _def.RowLocks?.Invoke(hadOld ? old : default, hasRow ? row : default, into);
+        }
+    }
+
+    /// <summary>
+    /// This version's writes (the rows as this version has them, under every key in its log) applied to
+    /// <paramref name="committed"/> (null: the empty table): a unit of work's table carried over to the newest
+    /// committed version, O(writes · log n). The unit holds the lock of every row it wrote, so no one else changed them.
+    /// </summary>
+    public object RebaseOnto(object? committed)
+    {
+        var table = (Table<TKey, TRow>?)committed ?? _def.Empty;
+        var seen = new HashSet<TKey>();
+        for (var node = _log; node is not null; node = node.Previous)
+        {
+            if (seen.Add(node.Key))
+            {
+                table = TryGetValue(node.Key, out var row) ? table.SetItem(node.Key, row) : table.Remove(node.Key);
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>The keys written since the log's root, newest first (a key may repeat).</summary>
+    private sealed class WriteLog(TKey key, WriteLog? previous)
+    {
+        public TKey Key { get; } = key;
+
+        public WriteLog? Previous { get; } = previous;
+
+        public int Count { get; } = (previous?.Count ?? 0) + 1;
     }
 
     /// <summary>The state of <paramref name="index"/> in this version.</summary>
@@ -447,4 +554,16 @@ internal interface ICommittedTable
 {
     /// <summary>See <see cref="Table{TKey, TRow}.AdoptLookup"/>.</summary>
     void AdoptLookup();
+
+    /// <summary>See <see cref="Table{TKey, TRow}.Published"/>.</summary>
+    void Published();
+
+    /// <summary>See <see cref="Table{TKey, TRow}.BasedOn"/>.</summary>
+    bool BasedOn(object? committed);
+
+    /// <summary>See <see cref="Table{TKey, TRow}.CollectLocks"/>.</summary>
+    void CollectLocks(object? before, List<LockNeed> into);
+
+    /// <summary>See <see cref="Table{TKey, TRow}.RebaseOnto"/>.</summary>
+    object RebaseOnto(object? committed);
 }

@@ -3,7 +3,7 @@ namespace PenguinMails.Infrastructure.Core.Testing;
 /// <summary>The in-memory implementation of <see cref="IVpsInstanceRepository"/>, behaving like the PostgreSQL one.</summary>
 public sealed class InMemoryVpsInstanceRepository : IVpsInstanceRepository
 {
-    internal static readonly TableDef<Guid, VpsInstance> Table = new(VpsInstance.TableName, UuidOrder.Instance);
+    internal static readonly TableDef<Guid, VpsInstance> Table = new(VpsInstance.TableName, UuidOrder.Instance) { RowLocks = IpPoolRowLocks.Vps };
 
     private const string Entity = nameof(VpsInstance);
     private readonly StateSession _session;

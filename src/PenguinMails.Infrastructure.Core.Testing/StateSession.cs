@@ -1,6 +1,6 @@
 namespace PenguinMails.Infrastructure.Core.Testing;
 
-/// <summary>Where an in-memory repository reads and writes: the committed tables, or a unit of work's private copy.</summary>
+/// <summary>Where an in-memory repository reads and writes: the committed tables, or a unit of work's view.</summary>
 internal abstract class StateSession(InMemoryInfraStore store)
 {
     public InMemoryInfraStore Store { get; } = store;
@@ -53,25 +53,26 @@ internal sealed class AutoCommitSession(InMemoryInfraStore store) : StateSession
 }
 
 /// <summary>
-/// A unit of work's view: read committed, as in PostgreSQL. Tables of a group the unit has not written read the newest
-/// committed version; the unit's first write to a group takes that group's lock (waiting for another unit that holds
-/// it, as PostgreSQL waits for row locks), and from then on the unit reads and writes its private copy of the group's
-/// tables, which becomes the committed one on commit and is dropped on rollback.
+/// A unit of work's view: read committed, as in PostgreSQL. Every read sees the newest committed tables with the
+/// unit's own writes laid over them. A write first runs on that view to see what it changes; then it takes the locks
+/// those changes need (in the IP-pool tables each changed row's, the unique values set and the rows foreign keys point
+/// at, as PostgreSQL locks them; in every other group the group's lock), waiting for another unit that holds a
+/// conflicting one, and runs again on the newest view. The unit keeps its changed tables privately; a commit carries
+/// its rows over to the newest committed tables, a rollback drops them.
 /// </summary>
 internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession(store)
 {
-    // The unit's private versions of the tables of the groups it holds (the other tables in it are not read).
-    private StoreState _state = store.Committed;
+    // The unit's versions of the tables it wrote, each written from a committed version by the unit's writes alone.
+    private readonly Dictionary<string, ICommittedTable> _mine = new(StringComparer.Ordinal);
+    private readonly Dictionary<LockResource, LockMode> _held = [];
     private StoreState? _viewCommitted;
-    private StoreState? _viewState;
     private StoreState? _view;
+    private bool _viewStale = true;
     private readonly Lock _sync = new();
     private bool _ended;
 
-    public StoreState State => _state;
-
-    /// <summary>The groups whose locks the unit holds.</summary>
-    public TableGroups Held { get; private set; }
+    /// <summary>Whether the unit holds a lock (it wrote, or locked rows to write).</summary>
+    public bool HoldsLocks => _held.Count > 0;
 
     /// <summary>Whether an operation failed as PostgreSQL would fail it in the database, aborting the transaction.</summary>
     public bool Aborted { get; private set; }
@@ -82,23 +83,49 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         return View();
     }
 
-    // The newest committed state with the unit's private tables laid over it (cached while neither changes).
+    // The newest committed state with the unit's tables (carried over to it) laid over it, cached while neither changes.
     private StoreState View()
     {
         var committed = Store.Committed;
-        if (Held == TableGroups.None)
+        if (_mine.Count == 0)
         {
             return committed;
         }
 
-        if (!ReferenceEquals(committed, _viewCommitted) || !ReferenceEquals(_state, _viewState))
+        if (_viewStale || !ReferenceEquals(committed, _viewCommitted))
         {
-            _view = committed.WithTablesFrom(_state, Held);
+            Rebase(committed);
+            _view = committed.WithTables(_mine);
             _viewCommitted = committed;
-            _viewState = _state;
+            _viewStale = false;
         }
 
         return _view!;
+    }
+
+    // Carries each of the unit's tables over to committed's version of it, when that moved on.
+    private void Rebase(StoreState committed)
+    {
+        foreach (var (name, table) in _mine.ToList())
+        {
+            var current = committed.Raw(name);
+            if (!table.BasedOn(current))
+            {
+                _mine[name] = (ICommittedTable)table.RebaseOnto(current);
+            }
+        }
+    }
+
+    /// <summary>The state a commit makes committed (called under the store's gate), or null when the unit wrote nothing.</summary>
+    public StoreState? CommitState(StoreState committed)
+    {
+        if (_mine.Count == 0)
+        {
+            return null;
+        }
+
+        Rebase(committed);
+        return committed.WithTables(_mine);
     }
 
     public override async Task<T> WriteAsync<T>(Func<StoreState, (StoreState State, T Result)> change, CancellationToken cancellationToken)
@@ -111,14 +138,24 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
             {
                 var view = View();
                 var (state, result) = change(view);
-                var missing = TableGroupMap.Changed(view, state) & ~Held;
-                if (missing == TableGroups.None)
+                if (ReferenceEquals(state, view))
                 {
-                    _state = state;
                     return result;
                 }
 
-                // The first write to these groups: lock them, then run the change again on their newest committed tables.
+                var missing = InMemoryInfraStore.Needs(view, state).FindAll(n => !Holds(n));
+                if (missing.Count == 0)
+                {
+                    foreach (var name in state.ChangedTables(view))
+                    {
+                        _mine[name] = state.Raw(name) ?? throw new InvalidOperationException($"A unit of work dropped the in-memory table {name}.");
+                    }
+
+                    _viewStale = true;
+                    return result;
+                }
+
+                // Lock what the change writes, then run it again on the newest committed tables.
                 await LockAsync(missing, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -130,24 +167,26 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         }
     }
 
+    private bool Holds(LockNeed need) => _held.TryGetValue(need.Resource, out var mode) && mode >= need.Mode;
+
     /// <summary>
-    /// Takes the locks of <paramref name="groups"/> for the rest of the unit (as <c>SELECT ... FOR UPDATE</c> or an
-    /// advisory lock would); from then on the unit reads its own copy of their tables, taken now. A lock timeout or a
-    /// cancellation while waiting aborts the unit, as the failed statement aborts a PostgreSQL transaction.
+    /// Takes <paramref name="needs"/> for the rest of the unit (as <c>SELECT ... FOR UPDATE</c> or an advisory lock
+    /// would), waiting for units that hold conflicting locks. A lock timeout, a deadlock or a cancellation while waiting
+    /// aborts the unit, as the failed statement aborts a PostgreSQL transaction.
     /// </summary>
-    public async Task LockAsync(TableGroups groups, CancellationToken cancellationToken)
+    public async Task LockAsync(IReadOnlyList<LockNeed> needs, CancellationToken cancellationToken)
     {
         EnsureUsable();
         cancellationToken.ThrowIfCancellationRequested();
-        var missing = groups & ~Held;
-        if (missing == TableGroups.None)
+        var missing = needs.Where(n => !Holds(n)).ToList();
+        if (missing.Count == 0)
         {
             return;
         }
 
         try
         {
-            await Store.AcquireAsync(missing, this, sync: false, cancellationToken).ConfigureAwait(false);
+            await Store.LockAsync(missing, this, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ConcurrencyConflictException or OperationCanceledException)
         {
@@ -155,18 +194,52 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
             throw;
         }
 
+        Record(missing);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="need"/> when no other unit holds a conflicting lock (<c>FOR UPDATE SKIP LOCKED</c>); false
+    /// when one does.
+    /// </summary>
+    public bool TryLock(LockNeed need)
+    {
+        EnsureUsable();
+        if (Holds(need))
+        {
+            return true;
+        }
+
+        if (!Store.TryLock(need, this))
+        {
+            return false;
+        }
+
+        Record([need]);
+        return true;
+    }
+
+    /// <summary>Whether another unit holds a lock that conflicts with <paramref name="need"/> (what <c>SKIP LOCKED</c> skips).</summary>
+    public bool LockedByOther(LockNeed need) => !Holds(need) && !Store.IsFree(need, this);
+
+    private void Record(List<LockNeed> taken)
+    {
         lock (_sync)
         {
             if (_ended)
             {
                 // The unit ended (disposed from another flow) while this write waited: give the locks back, and fail
                 // the write as a statement on a closed transaction fails.
-                Store.Release(missing, this);
+                Store.ReleaseAll(this);
                 throw new UnitOfWorkAbortedException(UnitOfWorkReasons.Ended);
             }
 
-            _state = View();
-            Held |= missing;
+            foreach (var need in taken)
+            {
+                if (!Holds(need))
+                {
+                    _held[need.Resource] = need.Mode;
+                }
+            }
         }
     }
 
@@ -183,13 +256,12 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         }
     }
 
-    /// <summary>Ends the unit: later operations fail; returns the groups whose locks it holds, for the store to release.</summary>
-    public TableGroups End()
+    /// <summary>Ends the unit: later operations fail (the store then commits or drops its tables and releases its locks).</summary>
+    public void End()
     {
         lock (_sync)
         {
             _ended = true;
-            return Held;
         }
     }
 }

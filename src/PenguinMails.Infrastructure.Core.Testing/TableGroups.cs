@@ -1,10 +1,11 @@
 namespace PenguinMails.Infrastructure.Core.Testing;
 
 /// <summary>
-/// The in-memory store's lock groups: the tables joined by foreign keys (or cascades) share one write lock, so a
-/// check against a referenced row and a delete of that row can never run in two units at once. Tables in different
-/// groups never reference each other (only the host ids, which are never deleted while a unit is open), so writes to
-/// different groups run concurrently.
+/// The in-memory store's lock groups: the tables joined by foreign keys (or cascades). The IP-pool tables lock rows
+/// (<see cref="TableGroupMap.RowLocked"/>); each other group shares one write lock, so a check against a referenced
+/// row and a delete of that row can never run in two units at once. Tables in different groups never reference each
+/// other (only the host ids, which are never deleted while a unit is open), so writes to different groups run
+/// concurrently.
 /// </summary>
 [Flags]
 internal enum TableGroups
@@ -41,6 +42,12 @@ internal static class TableGroupMap
     /// <summary>The number of groups (bits of <see cref="TableGroups.All"/>).</summary>
     public const int Count = 7;
 
+    /// <summary>
+    /// The groups whose writes lock rows, as PostgreSQL does (each changed row, the unique values set, the rows foreign
+    /// keys point at; <see cref="IpPoolRowLocks"/>); every other group's writes take the group's one lock.
+    /// </summary>
+    public const TableGroups RowLocked = TableGroups.IpPools;
+
     private static readonly Dictionary<string, TableGroups> ByName = new(StringComparer.Ordinal)
     {
         [VpsInstance.TableName] = TableGroups.IpPools,
@@ -62,9 +69,6 @@ internal static class TableGroupMap
     /// <exception cref="InvalidOperationException">The table is in no group (a table added without a group).</exception>
     public static TableGroups Of(string name) =>
         ByName.TryGetValue(name, out var group) ? group : throw new InvalidOperationException($"The in-memory table '{name}' belongs to no lock group.");
-
-    /// <summary>Whether the table named <paramref name="name"/> is in one of <paramref name="groups"/>.</summary>
-    public static bool In(string name, TableGroups groups) => (Of(name) & groups) != 0;
 
     /// <summary>The groups of the tables <paramref name="after"/> changed against <paramref name="before"/>.</summary>
     public static TableGroups Changed(StoreState before, StoreState after)

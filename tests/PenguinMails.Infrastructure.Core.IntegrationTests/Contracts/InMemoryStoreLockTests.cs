@@ -1,4 +1,6 @@
+using PenguinMails.Infrastructure.Core.Assignments;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
+using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.SystemConfig;
 using PenguinMails.Infrastructure.Core.Testing;
 using PenguinMails.Infrastructure.Core.Vps;
@@ -6,41 +8,93 @@ using PenguinMails.Infrastructure.Core.Vps;
 namespace PenguinMails.Infrastructure.Core.IntegrationTests.Contracts;
 
 /// <summary>
-/// The in-memory store's write locks, one per group of tables joined by foreign keys: a forgotten unit of work fails a
-/// writer of the same tables clearly instead of hanging it, and never holds up writers of other tables.
+/// The in-memory store's write locks: rows (with their unique values and the rows their foreign keys point at) in the
+/// IP-pool tables, one lock per group of tables in the others. A forgotten unit of work fails a writer of the same rows
+/// clearly instead of hanging it, and never holds up writers of other rows or tables.
 /// </summary>
 public sealed class InMemoryStoreLockTests
 {
     private static FeatureFlag NewFlag() => new() { Key = "lock-" + Guid.NewGuid().ToString("N")[..12], RolloutPercentage = 10 };
 
-    [Fact]
-    public async Task WriteOutsideAnOpenUnit_ToTheTablesItWrote_AfterLockTimeout_ThrowsTransientConflict()
+    private static async Task<(InMemoryInfraStore Store, SmtpIpAddress Ip)> StoreWithAnIpAsync(TimeSpan lockTimeout)
     {
-        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
-        var repo = new InMemoryVpsInstanceRepository(store);
-        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
-        await uow.VpsInstances.AddAsync(new VpsInstance());
-
-        var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => repo.AddAsync(new VpsInstance()));
-
-        Assert.True(ex.IsTransient);
-        Assert.Contains("unit of work", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("IpPools", ex.Message, StringComparison.Ordinal);
+        var store = new InMemoryInfraStore { LockTimeout = lockTimeout };
+        var vps = await new InMemoryVpsInstanceRepository(store).AddAsync(new VpsInstance());
+        var ip = await new InMemorySmtpIpAddressRepository(store).AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = "192.0.2.1" });
+        return (store, ip);
     }
 
     [Fact]
-    public async Task WritesOutsideAnOpenUnit_ToOtherTablesAndHostIds_ProceedAtOnce()
+    public async Task WriteOutsideAnOpenUnit_ToARowItWrote_AfterLockTimeout_ThrowsTransientConflict()
+    {
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromMilliseconds(200));
+        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+
+        var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => new InMemorySmtpIpAddressRepository(store).AdjustAssignedCountAsync(ip.Id, 1));
+
+        Assert.True(ex.IsTransient);
+        Assert.Contains("unit of work", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(SmtpIpAddress.TableName, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteOutsideAnOpenUnit_ToATableOfAGroupItWrote_AfterLockTimeout_ThrowsTransientConflict()
     {
         var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(200) };
         await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
-        await uow.VpsInstances.AddAsync(new VpsInstance());
-        var user = UserId.New();
+        await uow.FeatureFlags.AddAsync(NewFlag());
 
-        store.AddUser(user);
-        var flag = await new InMemoryFeatureFlagRepository(store).AddAsync(NewFlag() with { UpdatedBy = user });
+        var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => new InMemoryFeatureFlagRepository(store).AddAsync(NewFlag()));
 
-        Assert.Equal(user, flag.UpdatedBy);
-        Assert.Equal(0, await new InMemoryVpsInstanceRepository(store).CountAsync());
+        Assert.True(ex.IsTransient);
+        Assert.Contains("FeatureFlags", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WritesOutsideAnOpenUnit_ToOtherRowsOfTheIpPoolTables_ProceedAtOnce()
+    {
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromMilliseconds(200));
+        var domain = DomainId.New();
+        store.AddDomain(domain);
+        await using var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+        await uow.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+
+        // A new instance and IP, an update of the IP's instance, and a second assignment to the IP the unit holds
+        // (a foreign key's share lock does not conflict with the unit's update of the row).
+        var vpsRepo = new InMemoryVpsInstanceRepository(store);
+        var other = await vpsRepo.AddAsync(new VpsInstance());
+        await new InMemorySmtpIpAddressRepository(store).AddAsync(new SmtpIpAddress { VpsInstanceId = other.Id, IpAddress = "192.0.2.2" });
+        var vps = (await vpsRepo.GetAsync(ip.VpsInstanceId!.Value))!;
+        await vpsRepo.UpdateAsync(vps with { Region = "elsewhere" });
+        var otherDomain = DomainId.New();
+        store.AddDomain(otherDomain);
+        await new InMemoryDomainIpAssignmentRepository(store).AddAsync(new DomainIpAssignment { DomainId = otherDomain, SmtpIpAddressId = ip.Id });
+
+        await uow.CommitAsync();
+        Assert.Equal(2, await new InMemoryDomainIpAssignmentRepository(store).CountAsync());
+        Assert.Equal(1, (await new InMemorySmtpIpAddressRepository(store).GetAsync(ip.Id))!.AssignedCount);
+        Assert.Equal("elsewhere", (await vpsRepo.GetAsync(vps.Id))!.Region);
+    }
+
+    [Fact]
+    public async Task DeleteOutsideAnOpenUnit_OfARowTheUnitsInsertPointsAt_WaitsAndThenCascadesToIt()
+    {
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromSeconds(5));
+        var domain = DomainId.New();
+        store.AddDomain(domain);
+        var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
+        await uow.DomainIpAssignments.AddAsync(new DomainIpAssignment { DomainId = domain, SmtpIpAddressId = ip.Id });
+
+        var delete = new InMemorySmtpIpAddressRepository(store).DeleteAsync(ip.Id);
+        await Task.Delay(50);
+        Assert.False(delete.IsCompleted);
+        await uow.CommitAsync();
+        await uow.DisposeAsync();
+
+        Assert.True(await delete);
+        Assert.Equal(0, await new InMemoryDomainIpAssignmentRepository(store).CountAsync());
     }
 
     [Fact]
@@ -59,18 +113,18 @@ public sealed class InMemoryStoreLockTests
     [Fact]
     public async Task WriteOutsideAUnit_AfterTheUnitEnds_Proceeds()
     {
-        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(5) };
-        var repo = new InMemoryVpsInstanceRepository(store);
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromSeconds(5));
+        var repo = new InMemorySmtpIpAddressRepository(store);
         var uow = await new InMemoryInfraUnitOfWorkFactory(store).BeginAsync();
-        await uow.VpsInstances.AddAsync(new VpsInstance());
+        await uow.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
 
-        var write = repo.AddAsync(new VpsInstance());
+        var write = repo.AdjustAssignedCountAsync(ip.Id, 2);
         await Task.Delay(50);
         Assert.False(write.IsCompleted);
         await uow.DisposeAsync();
 
-        Assert.Equal(VpsInstanceStatus.Provisioning, (await write).Status);
-        Assert.Equal(1, await repo.CountAsync());
+        Assert.Equal(2, (await write).AssignedCount);
+        Assert.Equal(2, (await repo.GetAsync(ip.Id))!.AssignedCount);
     }
 
     [Fact]
@@ -89,17 +143,18 @@ public sealed class InMemoryStoreLockTests
     public async Task TwoUnitsWaitingForEachOther_TheSecondToWaitFailsAtOnceAsADeadlock_TheOtherCommitsOnceItEnds()
     {
         // A long timeout: the deadlock must be found when the cycle closes, not by waiting.
-        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMinutes(1) };
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromMinutes(1));
+        store.LockTimeout = TimeSpan.FromMinutes(1);
         var factory = new InMemoryInfraUnitOfWorkFactory(store);
         var first = await factory.BeginAsync();
         var second = await factory.BeginAsync();
-        await first.VpsInstances.AddAsync(new VpsInstance());
+        await first.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
         await second.FeatureFlags.AddAsync(NewFlag());
 
-        // first waits for flags (second holds them); second then waits for VPS instances (first holds them).
+        // first waits for flags (second holds them); second then waits for the IP's row (first holds it).
         var firstWaits = first.FeatureFlags.AddAsync(NewFlag());
         Assert.False(firstWaits.IsCompleted);
-        var deadlock = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => second.VpsInstances.AddAsync(new VpsInstance()));
+        var deadlock = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => second.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1));
         await Assert.ThrowsAsync<UnitOfWorkAbortedException>(() => second.FeatureFlags.CountAsync());
         await second.DisposeAsync();
         await firstWaits.WaitAsync(TimeSpan.FromSeconds(30));
@@ -108,7 +163,7 @@ public sealed class InMemoryStoreLockTests
 
         Assert.True(deadlock.IsTransient);
         Assert.Contains("deadlock", deadlock.Message, StringComparison.Ordinal);
-        Assert.Equal(1, await new InMemoryVpsInstanceRepository(store).CountAsync());
+        Assert.Equal(1, (await new InMemorySmtpIpAddressRepository(store).GetAsync(ip.Id))!.AssignedCount);
         Assert.Equal(1, await new InMemoryFeatureFlagRepository(store).CountAsync());
     }
 
@@ -158,9 +213,9 @@ public sealed class InMemoryStoreLockTests
     }
 
     [Fact]
-    public async Task UnitsTakingGroupsInEitherOrder_RetriedOnDeadlock_CommitEachExactlyOnce()
+    public async Task UnitsTakingARowAndAGroupInEitherOrder_RetriedOnDeadlock_CommitEachExactlyOnce()
     {
-        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(30) };
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromSeconds(30));
         var factory = new InMemoryInfraUnitOfWorkFactory(store);
         const int UnitsPerWorker = 60;
         var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
@@ -173,10 +228,10 @@ public sealed class InMemoryStoreLockTests
                     var unit = await factory.BeginAsync();
                     try
                     {
-                        // Half the workers take VPS instances first, half flags first: they can wait for each other.
+                        // Half the workers take the shared IP's row first, half the flags first: they can wait for each other.
                         if (worker % 2 == 0)
                         {
-                            await unit.VpsInstances.AddAsync(new VpsInstance { Region = region });
+                            await unit.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
                             await Task.Yield();
                             await unit.FeatureFlags.AddAsync(NewFlag() with { Description = region });
                         }
@@ -184,9 +239,10 @@ public sealed class InMemoryStoreLockTests
                         {
                             await unit.FeatureFlags.AddAsync(NewFlag() with { Description = region });
                             await Task.Yield();
-                            await unit.VpsInstances.AddAsync(new VpsInstance { Region = region });
+                            await unit.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
                         }
 
+                        await unit.VpsInstances.AddAsync(new VpsInstance { Region = region });
                         await unit.CommitAsync();
                         break;
                     }
@@ -203,10 +259,11 @@ public sealed class InMemoryStoreLockTests
         })).ToList();
         await Task.WhenAll(workers);
 
-        // Every unit committed once, whole: as many VPS instances as flags, one of each per unit, none from a retry.
+        // Every unit committed once, whole: one increment, one flag and one instance per unit, none lost, none from a retry.
         var vps = new InMemoryVpsInstanceRepository(store);
-        Assert.Equal(4 * UnitsPerWorker, await vps.CountAsync());
+        Assert.Equal(4 * UnitsPerWorker, (await new InMemorySmtpIpAddressRepository(store).GetAsync(ip.Id))!.AssignedCount);
         Assert.Equal(4 * UnitsPerWorker, await new InMemoryFeatureFlagRepository(store).CountAsync());
+        Assert.Equal(4 * UnitsPerWorker + 1, await vps.CountAsync());
         for (var worker = 0; worker < 4; worker++)
         {
             for (var i = 0; i < UnitsPerWorker; i++)

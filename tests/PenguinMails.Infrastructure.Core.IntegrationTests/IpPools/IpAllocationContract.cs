@@ -287,18 +287,64 @@ public abstract class IpAllocationContract : IpPoolContractBase
         Assert.Equal(Capacity, ledger.Count + serial);
         await AssertCountsMatchAsync();
     }
-}
-
-public sealed class InMemoryIpAllocationTests : IpAllocationContract
-{
-    public InMemoryIpAllocationTests(ITestOutputHelper output) => Output = output;
-
-    protected override bool UsesPostgres => false;
 
     [Fact]
-    public async Task AllocateAsync_64ConcurrentCallersInMemory_FillEveryFreeSlotBeforeReportingBusy()
+    public async Task AllocateAsync_WhileAnOpenUnitAllocatesForAnotherDomain_RunsAtOnceAndSkipsTheIpTheUnitHolds()
     {
-        // One write lock: allocations run one after another, so "busy" only ever means "at the maximum".
+        var vps = await VpsAsync();
+        var first = await IpAsync(vps);
+        var second = await IpAsync(vps);
+        var allocator = Allocator(new IpAllocationOptions { SpreadAcrossVpsInstances = false, SpreadAcrossRegions = false });
+        var unit = await allocator.UnitOfWork.BeginAsync();
+        IpAllocation held, other;
+        await using (unit)
+        {
+            held = await allocator.AllocateAsync(unit, new IpAllocationRequest(await DomainAsync()));
+
+            // The unit holds its domain's lock and its IP's row: another domain's allocation neither waits for the
+            // domain lock nor for the IP, it takes the next IP.
+            other = await allocator.AllocateAsync(new IpAllocationRequest(await DomainAsync())).WaitAsync(TimeSpan.FromSeconds(30));
+            await unit.CommitAsync();
+        }
+
+        Assert.Equal(new[] { first.Id, second.Id }.OrderBy(x => x.Value), new[] { held.Ip.Id, other.Ip.Id }.OrderBy(x => x.Value));
+        Assert.Equal(1, (await ReadIpAsync(held.Ip.Id)).AssignedCount);
+        Assert.Equal(1, (await ReadIpAsync(other.Ip.Id)).AssignedCount);
+        await AssertCountsMatchAsync();
+    }
+
+    [Fact]
+    public async Task AllocateAsync_ForADomainAnOpenUnitAllocatesFor_WaitsForTheUnitThenAllocates()
+    {
+        var vps = await VpsAsync();
+        await IpAsync(vps);
+        await IpAsync(vps);
+        var domain = await DomainAsync();
+        var allocator = Allocator();
+        var unit = await allocator.UnitOfWork.BeginAsync();
+        Task<IpAllocation> waiting;
+        IpAllocation held;
+        await using (unit)
+        {
+            held = await allocator.AllocateAsync(unit, new IpAllocationRequest(domain));
+
+            waiting = allocator.AllocateAsync(new IpAllocationRequest(domain));
+            await Task.Delay(100);
+            Assert.False(waiting.IsCompleted);
+            await unit.CommitAsync();
+        }
+
+        // After the unit's commit the domain holds an IP, so the second allocation takes the other one.
+        var second = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(held.Ip.Id, second.Ip.Id);
+        Assert.Equal(2, (await AllAssignmentsAsync()).Count(a => a.DomainId == domain));
+    }
+
+    [Fact]
+    public async Task AllocateAsync_64ConcurrentCallersRetryingWhileIpsAreLocked_FillEveryFreeSlotThenReportTheMaximum()
+    {
+        // Concurrent allocations skip IPs other allocations hold (LockedCount > 0, transient); retried, they fill every
+        // free slot, and only then is the pool busy because every IP is at the maximum.
         var vps = await VpsAsync();
         await IpAsync(vps);
         await IpAsync(vps);
@@ -309,22 +355,44 @@ public sealed class InMemoryIpAllocationTests : IpAllocationContract
             domains.Add(await DomainAsync());
         }
 
+        var lockedSeen = 0;
         var results = await Task.WhenAll(domains.Select(d => Task.Run(async () =>
         {
-            try
+            while (true)
             {
-                await allocator.AllocateAsync(new IpAllocationRequest(d));
-                return (IpPoolExhaustedException?)null;
-            }
-            catch (IpPoolExhaustedException ex)
-            {
-                return ex;
+                try
+                {
+                    await allocator.AllocateAsync(new IpAllocationRequest(d));
+                    return (IpPoolExhaustedException?)null;
+                }
+                catch (IpPoolExhaustedException ex) when (ex.IsTransient)
+                {
+                    Assert.True(ex.LockedCount > 0);
+                    Interlocked.Increment(ref lockedSeen);
+                }
+                catch (IpPoolExhaustedException ex)
+                {
+                    return ex;
+                }
+                catch (ConcurrencyConflictException ex) when (ex.IsTransient)
+                {
+                    // A transient conflict rolls the allocation back whole: retried like a busy pool.
+                }
             }
         })));
 
+        Output?.WriteLine($"{Store.Kind}: {results.Count(r => r is null)} allocated, {lockedSeen} retries on locked IPs");
         Assert.Equal(20, results.Count(r => r is null));
         Assert.All(results.OfType<IpPoolExhaustedException>(), ex => Assert.Equal((IpPoolExhaustionReason.AllBusy, 0, 2), (ex.Reason, ex.LockedCount, ex.AtCapacityCount)));
+        await AssertCountsMatchAsync();
     }
+}
+
+public sealed class InMemoryIpAllocationTests : IpAllocationContract
+{
+    public InMemoryIpAllocationTests(ITestOutputHelper output) => Output = output;
+
+    protected override bool UsesPostgres => false;
 }
 
 public sealed class InMemoryIpAllocationLogTests
