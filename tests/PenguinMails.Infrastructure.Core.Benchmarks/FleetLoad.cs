@@ -66,6 +66,75 @@ internal static class FleetLoad
         return 0;
     }
 
+    /// <summary>
+    /// The in-memory load run (<c>--load-in-memory</c>): on the seeded in-memory fleet of <c>--ips</c> IPs, 1, 4 and 8
+    /// workers each run units of work that allocate, keep the unit open for <c>--hold-ms</c> (1 by default: the
+    /// caller's other work in the same unit) and roll back, for <c>--seconds</c> each. Beside the run where every
+    /// worker has domains of its own, the same run with one domain for all workers is the baseline: its allocations
+    /// wait for the domain's lock, as on PostgreSQL, so its rate stays that of one worker. Prints units per second and
+    /// the median and 95th-percentile latency of each run.
+    /// </summary>
+    public static async Task<int> RunInMemoryAsync(string[] args)
+    {
+        var ips = IntArg(args, "--ips", 50_000);
+        var seconds = IntArg(args, "--seconds", 10);
+        var hold = TimeSpan.FromMilliseconds(IntArg(args, "--hold-ms", 1));
+        var fleet = new FleetScaleInMemoryBenchmarks { Ips = ips };
+        fleet.Setup();
+        var domains = Enumerable.Range(0, 8 * 64).Select(_ => DomainId.New()).ToArray();
+        foreach (var d in domains)
+        {
+            fleet.Store.AddDomain(d);
+        }
+
+        Console.WriteLine($"In-memory load run: {ips:N0} IPs, {seconds} s per run, units that allocate, stay open {hold.TotalMilliseconds:0} ms, roll back");
+        Console.WriteLine("| workers | domains | units/s | median ms | p95 ms | errors |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: |");
+        foreach (var workers in new[] { 1, 4, 8 })
+        {
+            foreach (var shared in new[] { true, false })
+            {
+                var latencies = new List<double>[workers];
+                var errors = 0;
+                var until = Stopwatch.StartNew();
+                var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+                {
+                    var mine = latencies[w] = [];
+                    for (var i = 0; until.Elapsed.TotalSeconds < seconds; i++)
+                    {
+                        var domain = shared ? domains[0] : domains[w * 64 + i % 64];
+                        var started = Stopwatch.GetTimestamp();
+                        try
+                        {
+                            var unit = await fleet.Allocator.UnitOfWork.BeginAsync();
+                            await using (unit)
+                            {
+                                await fleet.Allocator.AllocateAsync(unit, new IpAllocationRequest(domain));
+                                await Task.Delay(hold);
+                                await unit.RollbackAsync();
+                            }
+
+                            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        }
+                        catch (PenguinMailsException)
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                })).ToArray();
+                await Task.WhenAll(tasks);
+                var elapsed = until.Elapsed.TotalSeconds;
+                var all = latencies.SelectMany(l => l).Order().ToArray();
+                var median = all.Length == 0 ? 0 : all[all.Length / 2];
+                var p95 = all.Length == 0 ? 0 : all[(int)(all.Length * 0.95)];
+                var label = shared ? "one for all" : "own per worker";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {workers} | {label} | {all.Length / elapsed:F0} | {median:F2} | {p95:F2} | {errors} |"));
+            }
+        }
+
+        return 0;
+    }
+
     private static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);

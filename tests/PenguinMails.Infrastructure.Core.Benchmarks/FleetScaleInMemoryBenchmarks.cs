@@ -44,6 +44,12 @@ public class FleetScaleInMemoryBenchmarks
     [Params(1_000, 10_000, 50_000)]
     public int Ips { get; set; }
 
+    /// <summary>The seeded store (for the in-memory load run).</summary>
+    internal InMemoryInfraStore Store => _store;
+
+    /// <summary>The allocator over <see cref="Store"/>.</summary>
+    internal InMemoryIpPoolAllocator Allocator => _allocator;
+
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 

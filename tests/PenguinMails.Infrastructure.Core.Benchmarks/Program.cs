@@ -9,9 +9,15 @@ using PenguinMails.Infrastructure.Core.Benchmarks;
 //   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- [BenchmarkDotNet args]
 // Without --filter every benchmark runs. The database is started and seeded once, before any benchmark.
 //   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- --load [--ips 50000] [--seconds 10]
+//   dotnet run -c Release --project tests/PenguinMails.Infrastructure.Core.Benchmarks -- --load-in-memory [--ips 50000] [--seconds 10] [--hold-ms 1]
 if (args.Contains("--load"))
 {
     return await FleetLoad.RunAsync(args);
+}
+
+if (args.Contains("--load-in-memory"))
+{
+    return await FleetLoad.RunInMemoryAsync(args);
 }
 
 var quick = args.Contains("--quick");
