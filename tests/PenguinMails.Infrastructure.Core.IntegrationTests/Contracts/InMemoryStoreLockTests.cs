@@ -1,4 +1,5 @@
 using PenguinMails.Infrastructure.Core.Assignments;
+using PenguinMails.Infrastructure.Core.IpPools;
 using PenguinMails.Infrastructure.Core.FeatureFlags;
 using PenguinMails.Infrastructure.Core.SmtpIps;
 using PenguinMails.Infrastructure.Core.SystemConfig;
@@ -271,6 +272,97 @@ public sealed class InMemoryStoreLockTests
                 Assert.Equal(1, await vps.CountAsync(new VpsInstanceFilter(Region: $"w{worker}-{i}")));
             }
         }
+    }
+
+    [Fact]
+    public async Task ConcurrentAllocationsAndReleases_WithRollbacks_KeepEveryCountEqualToItsLiveAssignments()
+    {
+        // Row locks, the domain lock and SKIP LOCKED under contention: 4 allocating workers over 6 domains (so some
+        // wait for a domain, most run at once), a third of their units rolled back, and a worker that expires live
+        // assignments and gives their slots back in units of its own. Nothing may be lost or counted twice.
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(30) };
+        var vpsRepo = new InMemoryVpsInstanceRepository(store);
+        var vps = await vpsRepo.ChangeStatusAsync(await vpsRepo.AddAsync(new VpsInstance()), VpsInstanceStatus.Active);
+        var ipRepo = new InMemorySmtpIpAddressRepository(store);
+        for (var i = 0; i < 8; i++)
+        {
+            await ipRepo.AddAsync(new SmtpIpAddress { VpsInstanceId = vps.Id, IpAddress = $"192.0.2.{i + 1}", ReputationState = ReputationState.Good });
+        }
+
+        var domains = Enumerable.Range(0, 6).Select(_ => DomainId.New()).ToArray();
+        foreach (var d in domains)
+        {
+            store.AddDomain(d);
+        }
+
+        var allocator = new InMemoryIpPoolAllocator(store, new IpAllocationOptions { MaxAssignmentsPerIp = 3 });
+        var stop = new CancellationTokenSource();
+        var allocators = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var rng = new Random(worker);
+            for (var i = 0; i < 100; i++)
+            {
+                var unit = await allocator.UnitOfWork.BeginAsync();
+                await using (unit)
+                {
+                    try
+                    {
+                        await allocator.AllocateAsync(unit, new IpAllocationRequest(domains[rng.Next(domains.Length)]));
+                        await Task.Yield();
+                        if (i % 3 != 0)
+                        {
+                            await unit.CommitAsync();
+                        }
+                    }
+                    catch (IpPoolExhaustedException)
+                    {
+                        // Every IP the domain may take is full or held: the unit writes nothing.
+                    }
+                }
+            }
+        })).ToList();
+        var releaser = Task.Run(async () =>
+        {
+            var factory = new InMemoryInfraUnitOfWorkFactory(store);
+            while (!stop.IsCancellationRequested)
+            {
+                var unit = await factory.BeginAsync();
+                await using (unit)
+                {
+                    var live = (await unit.DomainIpAssignments.ListAsync(new DomainIpAssignmentFilter(Status: DomainIpAssignmentStatus.Active), new PageRequest(5))).Items;
+                    try
+                    {
+                        foreach (var a in live.Take(2))
+                        {
+                            await unit.DomainIpAssignments.ChangeStatusAsync(a, DomainIpAssignmentStatus.Expired);
+                            await unit.SmtpIpAddresses.AdjustAssignedCountAsync(a.SmtpIpAddressId!.Value, -1);
+                        }
+
+                        await unit.CommitAsync();
+                    }
+                    catch (ConcurrencyConflictException)
+                    {
+                        // Expired by a concurrent release since it was read: give this batch up.
+                    }
+                }
+
+                await Task.Yield();
+            }
+        });
+        await Task.WhenAll(allocators);
+        await stop.CancelAsync();
+        await releaser;
+
+        var assignments = await new InMemoryDomainIpAssignmentRepository(store).ListAsync(null, new PageRequest(1000));
+        var liveByIp = assignments.Items.Where(a => a.Status != DomainIpAssignmentStatus.Expired).GroupBy(a => a.SmtpIpAddressId!.Value).ToDictionary(g => g.Key, g => g.Count());
+        var ips = (await ipRepo.ListAsync(null, new PageRequest(100))).Items;
+        Assert.Contains(assignments.Items, a => a.Status == DomainIpAssignmentStatus.Expired);
+        Assert.All(ips, ip => Assert.Equal(liveByIp.GetValueOrDefault(ip.Id), ip.AssignedCount));
+        Assert.All(ips, ip => Assert.InRange(ip.AssignedCount, 0, 3));
+        Assert.Equal(
+            assignments.Items.Count(a => a.Status != DomainIpAssignmentStatus.Expired),
+            assignments.Items.Where(a => a.Status != DomainIpAssignmentStatus.Expired).Select(a => (a.DomainId, a.SmtpIpAddressId)).Distinct().Count()
+        );
     }
 
     [Fact]
