@@ -23,8 +23,8 @@ internal sealed record LockResource(string Space, object Key)
     /// <summary>The lock of the row of <paramref name="table"/> under <paramref name="key"/>.</summary>
     public static LockResource Row(string table, object key) => new(table, key);
 
-    /// <summary>The lock of <paramref name="value"/> in the unique constraint <paramref name="constraint"/> of <paramref name="table"/>.</summary>
-    public static LockResource Unique(string table, string constraint, object value) => new(table + " unique " + constraint, value);
+    /// <summary>The space of the values of the unique constraint <paramref name="constraint"/> of <paramref name="table"/> (a value's lock is on it).</summary>
+    public static string UniqueSpace(string table, string constraint) => table + " unique " + constraint;
 
     /// <summary>A domain's allocation lock (PostgreSQL's per-domain advisory lock).</summary>
     public static LockResource Domain(DomainId domainId) => new("domain allocation lock", domainId.Value);
@@ -48,6 +48,9 @@ internal readonly record struct LockNeed(LockResource Resource, LockMode Mode)
 /// </summary>
 internal static class IpPoolRowLocks
 {
+    private static readonly string HostwindsSpace = LockResource.UniqueSpace(VpsInstance.TableName, "hostwinds_instance_id");
+    private static readonly string DomainIpSpace = LockResource.UniqueSpace(DomainIpAssignment.TableName, DomainIpAssignmentRules.DomainIpKey);
+
     public static void Vps(VpsInstance? old, VpsInstance? row, List<LockNeed> into)
     {
         // An update that keeps the status is UpdateAsync, whose SET names hostwinds_instance_id (a unique column): with
@@ -60,7 +63,7 @@ internal static class IpPoolRowLocks
 
         if (row?.HostwindsInstanceId is { } hostwinds && !string.Equals(old?.HostwindsInstanceId, hostwinds, StringComparison.Ordinal))
         {
-            into.Add(new(LockResource.Unique(VpsInstance.TableName, "hostwinds_instance_id", hostwinds), LockMode.Update));
+            into.Add(new(new LockResource(HostwindsSpace, hostwinds), LockMode.Update));
         }
     }
 
@@ -81,7 +84,7 @@ internal static class IpPoolRowLocks
 
         if (row is { DomainId: { } d, SmtpIpAddressId: { } i, Status: not DomainIpAssignmentStatus.Expired } && UniqueKey(old) != (d, i))
         {
-            into.Add(new(LockResource.Unique(DomainIpAssignment.TableName, DomainIpAssignmentRules.DomainIpKey, (d, i)), LockMode.Update));
+            into.Add(new(new LockResource(DomainIpSpace, (d, i)), LockMode.Update));
         }
     }
 

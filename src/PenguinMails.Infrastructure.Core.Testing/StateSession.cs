@@ -151,7 +151,16 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
                         _mine[name] = state.Raw(name) ?? throw new InvalidOperationException($"A unit of work dropped the in-memory table {name}.");
                     }
 
-                    _viewStale = true;
+                    // The new state is the view with these writes: it stays the view while nothing else commits.
+                    if (ReferenceEquals(view, _view) && ReferenceEquals(Store.Committed, _viewCommitted))
+                    {
+                        _view = state;
+                    }
+                    else
+                    {
+                        _viewStale = true;
+                    }
+
                     return result;
                 }
 
