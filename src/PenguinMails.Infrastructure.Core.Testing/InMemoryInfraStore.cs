@@ -242,6 +242,29 @@ public sealed class InMemoryInfraStore
     }
 
     /// <summary>
+    /// Takes every lock of <paramref name="needs"/> for <paramref name="owner"/> at once when no other owner holds a
+    /// conflicting one and the committed state is still <paramref name="basis"/> (so a change computed on it stands);
+    /// otherwise takes none and returns false.
+    /// </summary>
+    internal bool TryLockAll(List<LockNeed> needs, object owner, StoreState basis)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_committed, basis) || FirstConflict(needs, owner) is not null)
+            {
+                return false;
+            }
+
+            foreach (var need in needs)
+            {
+                Grant(need, owner);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Takes <paramref name="needs"/> for <paramref name="owner"/> (a unit of work), in order, each within
     /// <see cref="LockTimeout"/>; a lock it cannot take yet it waits for. Throws a transient
     /// <see cref="ConcurrencyConflictException"/> at once when waiting would close a cycle of waiters (a deadlock),

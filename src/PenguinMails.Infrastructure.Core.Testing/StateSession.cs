@@ -84,9 +84,13 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
     }
 
     // The newest committed state with the unit's tables (carried over to it) laid over it, cached while neither changes.
-    private StoreState View()
+    private StoreState View() => View(out _);
+
+    // ... and the committed state it was built on.
+    private StoreState View(out StoreState basis)
     {
         var committed = Store.Committed;
+        basis = committed;
         if (_mine.Count == 0)
         {
             return committed;
@@ -100,6 +104,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
             _viewStale = false;
         }
 
+        basis = _viewCommitted;
         return _view!;
     }
 
@@ -136,7 +141,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         {
             while (true)
             {
-                var view = View();
+                var view = View(out var basis);
                 var (state, result) = change(view);
                 if (ReferenceEquals(state, view))
                 {
@@ -144,7 +149,9 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
                 }
 
                 var missing = InMemoryInfraStore.Needs(view, state).FindAll(n => !Holds(n));
-                if (missing.Count == 0)
+
+                // Locks free now, and nothing committed since the view was read: the change stands as it ran.
+                if (missing.Count == 0 || TryLockUnchanged(missing, basis))
                 {
                     foreach (var name in state.ChangedTables(view))
                     {
@@ -224,6 +231,18 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         }
 
         Record([need]);
+        return true;
+    }
+
+    // Takes every lock of needs at once when none is held by another unit and the committed state is still basis.
+    private bool TryLockUnchanged(List<LockNeed> needs, StoreState basis)
+    {
+        if (!Store.TryLockAll(needs, this, basis))
+        {
+            return false;
+        }
+
+        Record(needs);
         return true;
     }
 
