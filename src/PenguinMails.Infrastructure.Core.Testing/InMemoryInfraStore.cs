@@ -33,6 +33,10 @@ public sealed class InMemoryInfraStore
     private readonly Dictionary<LockResource, Dictionary<object, LockMode>> _locks = [];
     private readonly Dictionary<object, List<LockResource>> _heldBy = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, LockNeed> _waitingFor = new(ReferenceEqualityComparer.Instance);
+
+    // The units waiting for each lock, first come first served (as PostgreSQL queues lock waiters): a request that
+    // conflicts with a waiter ahead of it waits behind it, so a unit that releases and asks again cannot overtake.
+    private readonly Dictionary<LockResource, List<(object Owner, LockMode Mode)>> _queues = [];
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile StoreState _committed = StoreState.Empty;
 
@@ -295,7 +299,18 @@ public sealed class InMemoryInfraStore
                             throw InfraTelemetry.Conflict(Deadlock(need.Resource));
                         }
 
-                        _waitingFor[owner] = need;
+                        if (!_waitingFor.ContainsKey(owner))
+                        {
+                            _waitingFor[owner] = need;
+                            if (!_queues.TryGetValue(need.Resource, out var queue))
+                            {
+                                queue = [];
+                                _queues[need.Resource] = queue;
+                            }
+
+                            queue.Add((owner, need.Mode));
+                        }
+
                         released = _released.Task;
                     }
 
@@ -310,7 +325,10 @@ public sealed class InMemoryInfraStore
             {
                 lock (_gate)
                 {
-                    _waitingFor.Remove(owner);
+                    if (_waitingFor.Remove(owner))
+                    {
+                        Dequeue(need.Resource, owner);
+                    }
                 }
             }
         }
@@ -346,23 +364,66 @@ public sealed class InMemoryInfraStore
         }
     }
 
-    // The first other owner's lock that conflicts with need, or null (owner null: every holder is another).
+    // The first other owner that need must wait for, or null (owner null: an auto-commit write): a holder of a
+    // conflicting lock, or a waiter queued ahead with a conflicting request (every queued waiter when owner is not in
+    // the queue; none when owner already holds the resource, so an upgrade never waits behind its own waiters).
     private object? Conflicting(LockNeed need, object? owner)
     {
-        if (!_locks.TryGetValue(need.Resource, out var holders))
+        var holds = false;
+        if (_locks.TryGetValue(need.Resource, out var holders))
+        {
+            foreach (var (holder, mode) in holders)
+            {
+                if (ReferenceEquals(holder, owner))
+                {
+                    holds = true;
+                }
+                else if (LockNeed.Conflict(need.Mode, mode))
+                {
+                    return holder;
+                }
+            }
+        }
+
+        return holds ? null : WaiterAhead(need, owner);
+    }
+
+    private object? WaiterAhead(LockNeed need, object? owner)
+    {
+        if (!_queues.TryGetValue(need.Resource, out var queue))
         {
             return null;
         }
 
-        foreach (var (holder, mode) in holders)
+        foreach (var (waiter, mode) in queue)
         {
-            if (!ReferenceEquals(holder, owner) && LockNeed.Conflict(need.Mode, mode))
+            if (ReferenceEquals(waiter, owner))
             {
-                return holder;
+                return null;
+            }
+
+            if (LockNeed.Conflict(need.Mode, mode))
+            {
+                return waiter;
             }
         }
 
         return null;
+    }
+
+    private void Dequeue(LockResource resource, object owner)
+    {
+        if (_queues.TryGetValue(resource, out var queue))
+        {
+            queue.RemoveAll(w => ReferenceEquals(w.Owner, owner));
+            if (queue.Count == 0)
+            {
+                _queues.Remove(resource);
+            }
+        }
+
+        // A waiter behind it may go now.
+        Pulse();
     }
 
     private LockResource? FirstConflict(List<LockNeed> needs, object? owner)
@@ -408,34 +469,54 @@ public sealed class InMemoryInfraStore
         held.Add(need.Resource);
     }
 
-    // Follows owner → the holders of what it would wait for → what each of them waits for ...: back at owner is a deadlock.
+    // Follows owner → whom it would wait for (conflicting holders, conflicting waiters queued ahead) → whom each of them
+    // waits for ...: back at owner is a deadlock.
     private bool ClosesCycle(LockNeed need, object owner)
     {
         var pending = new Stack<(LockNeed Need, object Waiter)>();
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var blockers = new List<object>();
         pending.Push((need, owner));
         while (pending.TryPop(out var next))
         {
-            if (!_locks.TryGetValue(next.Need.Resource, out var holders))
+            blockers.Clear();
+            if (_locks.TryGetValue(next.Need.Resource, out var holders))
             {
-                continue;
+                foreach (var (holder, mode) in holders)
+                {
+                    if (!ReferenceEquals(holder, next.Waiter) && LockNeed.Conflict(next.Need.Mode, mode))
+                    {
+                        blockers.Add(holder);
+                    }
+                }
             }
 
-            foreach (var (holder, mode) in holders)
+            if (_queues.TryGetValue(next.Need.Resource, out var queue))
             {
-                if (ReferenceEquals(holder, next.Waiter) || !LockNeed.Conflict(next.Need.Mode, mode))
+                foreach (var (waiter, mode) in queue)
                 {
-                    continue;
-                }
+                    if (ReferenceEquals(waiter, next.Waiter))
+                    {
+                        break;
+                    }
 
-                if (ReferenceEquals(holder, owner))
+                    if (LockNeed.Conflict(next.Need.Mode, mode))
+                    {
+                        blockers.Add(waiter);
+                    }
+                }
+            }
+
+            foreach (var blocker in blockers)
+            {
+                if (ReferenceEquals(blocker, owner))
                 {
                     return true;
                 }
 
-                if (seen.Add(holder) && _waitingFor.TryGetValue(holder, out var waits))
+                if (seen.Add(blocker) && _waitingFor.TryGetValue(blocker, out var waits))
                 {
-                    pending.Push((waits, holder));
+                    pending.Push((waits, blocker));
                 }
             }
         }
@@ -467,6 +548,12 @@ public sealed class InMemoryInfraStore
             }
         }
 
+        Pulse();
+    }
+
+    // Wakes every waiter to look again (under the gate).
+    private void Pulse()
+    {
         var released = _released;
         _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         released.TrySetResult();

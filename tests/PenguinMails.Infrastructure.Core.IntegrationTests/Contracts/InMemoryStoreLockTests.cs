@@ -366,6 +366,32 @@ public sealed class InMemoryStoreLockTests
     }
 
     [Fact]
+    public async Task WaitersForOneLock_AreServedInArrivalOrder_SoAUnitAskingAfterARelease_WaitsBehindTheWaiter()
+    {
+        var (store, ip) = await StoreWithAnIpAsync(TimeSpan.FromSeconds(30));
+        var factory = new InMemoryInfraUnitOfWorkFactory(store);
+        var first = await factory.BeginAsync();
+        await first.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+        var second = await factory.BeginAsync();
+        var secondWaits = second.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+        Assert.False(secondWaits.IsCompleted);
+
+        // The lock is free for a moment after the first unit ends: the third unit, asking right then, still queues behind.
+        await first.CommitAsync();
+        await first.DisposeAsync();
+        var third = await factory.BeginAsync();
+        var thirdWaits = third.SmtpIpAddresses.AdjustAssignedCountAsync(ip.Id, 1);
+        Assert.Equal(2, (await secondWaits.WaitAsync(TimeSpan.FromSeconds(30))).AssignedCount);
+        await Task.Delay(50);
+        Assert.False(thirdWaits.IsCompleted);
+        await second.CommitAsync();
+        await second.DisposeAsync();
+        Assert.Equal(3, (await thirdWaits.WaitAsync(TimeSpan.FromSeconds(30))).AssignedCount);
+        await third.CommitAsync();
+        await third.DisposeAsync();
+    }
+
+    [Fact]
     public async Task UnitDisposedWhileAWriteWaits_TheWriteFailsAndLeavesNoLockBehind()
     {
         var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(5) };
