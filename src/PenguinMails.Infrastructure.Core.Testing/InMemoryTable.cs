@@ -343,15 +343,14 @@ internal sealed class Table<TKey, TRow> : ICommittedTable
 
         foreach (var key in keys)
         {
+            // Every logged key is locked, even one written back as it was: a commit carries every logged key over.
             var hadOld = from.TryGetValue(key, out var old);
             var hasRow = TryGetValue(key, out var row);
-            if (hadOld == hasRow && (!hasRow || ReferenceEquals(old, row)))
-            {
-                continue;
-            }
-
             into.Add(new(LockResource.Row(_def.Name, key), hadOld && hasRow ? LockMode.NoKeyUpdate : LockMode.Update));
-            _def.RowLocks?.Invoke(hadOld ? old : default, hasRow ? row : default, into);
+            if (hadOld != hasRow || (hasRow && !ReferenceEquals(old, row)))
+            {
+                _def.RowLocks?.Invoke(hadOld ? old : default, hasRow ? row : default, into);
+            }
         }
     }
 

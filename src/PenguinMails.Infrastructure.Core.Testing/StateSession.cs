@@ -207,6 +207,7 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
         catch (Exception ex) when (ex is ConcurrencyConflictException or OperationCanceledException)
         {
             Aborted = true;
+            ReleaseIfEnded();
             throw;
         }
 
@@ -248,6 +249,18 @@ internal sealed class UnitOfWorkSession(InMemoryInfraStore store) : StateSession
 
     /// <summary>Whether another unit holds a lock that conflicts with <paramref name="need"/> (what <c>SKIP LOCKED</c> skips).</summary>
     public bool LockedByOther(LockNeed need) => !Holds(need) && !Store.IsFree(need, this);
+
+    // A unit that ended while its locks were being taken gives back what was granted after its end.
+    private void ReleaseIfEnded()
+    {
+        lock (_sync)
+        {
+            if (_ended)
+            {
+                Store.ReleaseAll(this);
+            }
+        }
+    }
 
     private void Record(List<LockNeed> taken)
     {

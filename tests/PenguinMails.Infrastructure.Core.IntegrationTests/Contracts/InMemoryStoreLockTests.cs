@@ -392,6 +392,35 @@ public sealed class InMemoryStoreLockTests
     }
 
     [Fact]
+    public async Task UnitEndedWhileWaitingForSeveralLocks_GrantedOneAfterItsEndThenTimedOut_LeavesNoLockBehind()
+    {
+        var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        var r1 = new LockNeed(LockResource.Row(SmtpIpAddress.TableName, Guid.NewGuid()), LockMode.Update);
+        var r2 = new LockNeed(LockResource.Row(SmtpIpAddress.TableName, Guid.NewGuid()), LockMode.Update);
+        var a = new UnitOfWorkSession(store);
+        var b = new UnitOfWorkSession(store);
+        var c = new UnitOfWorkSession(store);
+        await a.LockAsync([r1], default);
+        await c.LockAsync([r2], default);
+
+        // b waits for r1 then r2 (as a rotation batch locks its IPs), is ended from another flow, is granted r1 once a
+        // ends, and times out on r2.
+        var waiting = b.LockAsync([r1, r2], default);
+        Assert.False(waiting.IsCompleted);
+        b.End();
+        store.End(b, commit: false);
+        a.End();
+        store.End(a, commit: false);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => waiting);
+        c.End();
+        store.End(c, commit: false);
+
+        var d = new UnitOfWorkSession(store);
+        Assert.True(d.TryLock(r1));
+        Assert.True(d.TryLock(r2));
+    }
+
+    [Fact]
     public async Task UnitDisposedWhileAWriteWaits_TheWriteFailsAndLeavesNoLockBehind()
     {
         var store = new InMemoryInfraStore { LockTimeout = TimeSpan.FromSeconds(5) };
