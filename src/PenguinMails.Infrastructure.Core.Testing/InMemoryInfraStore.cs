@@ -364,11 +364,15 @@ public sealed class InMemoryInfraStore
         }
     }
 
-    // The first other owner that need must wait for, or null (owner null: an auto-commit write): a holder of a
-    // conflicting lock, or a waiter queued ahead with a conflicting request (every queued waiter when owner is not in
-    // the queue; none when owner already holds the resource, so an upgrade never waits behind its own waiters).
-    private object? Conflicting(LockNeed need, object? owner)
+    // The first other owner that need must wait for, or null (owner null: an auto-commit write).
+    private object? Conflicting(LockNeed need, object? owner) => Blockers(need, owner, all: null);
+
+    // Whom owner must wait for to take need: holders of a conflicting lock, and waiters queued ahead with a conflicting
+    // request (every queued waiter when owner is not in the queue; none when owner already holds the resource, so an
+    // upgrade never waits behind its own waiters). Returns the first; adds every one to all when given.
+    private object? Blockers(LockNeed need, object? owner, List<object>? all)
     {
+        object? first = null;
         var holds = false;
         if (_locks.TryGetValue(need.Resource, out var holders))
         {
@@ -380,35 +384,42 @@ public sealed class InMemoryInfraStore
                 }
                 else if (LockNeed.Conflict(need.Mode, mode))
                 {
-                    return holder;
+                    first ??= holder;
+                    if (all is null)
+                    {
+                        return first;
+                    }
+
+                    all.Add(holder);
                 }
             }
         }
 
-        return holds ? null : WaiterAhead(need, owner);
-    }
-
-    private object? WaiterAhead(LockNeed need, object? owner)
-    {
-        if (!_queues.TryGetValue(need.Resource, out var queue))
+        if (holds || !_queues.TryGetValue(need.Resource, out var queue))
         {
-            return null;
+            return first;
         }
 
         foreach (var (waiter, mode) in queue)
         {
             if (ReferenceEquals(waiter, owner))
             {
-                return null;
+                break;
             }
 
             if (LockNeed.Conflict(need.Mode, mode))
             {
-                return waiter;
+                first ??= waiter;
+                if (all is null)
+                {
+                    return first;
+                }
+
+                all.Add(waiter);
             }
         }
 
-        return null;
+        return first;
     }
 
     private void Dequeue(LockResource resource, object owner)
@@ -469,8 +480,7 @@ public sealed class InMemoryInfraStore
         held.Add(need.Resource);
     }
 
-    // Follows owner → whom it would wait for (conflicting holders, conflicting waiters queued ahead) → whom each of them
-    // waits for ...: back at owner is a deadlock.
+    // Follows owner → whom it would wait for (Blockers) → whom each of them waits for ...: back at owner is a deadlock.
     private bool ClosesCycle(LockNeed need, object owner)
     {
         var pending = new Stack<(LockNeed Need, object Waiter)>();
@@ -480,33 +490,7 @@ public sealed class InMemoryInfraStore
         while (pending.TryPop(out var next))
         {
             blockers.Clear();
-            if (_locks.TryGetValue(next.Need.Resource, out var holders))
-            {
-                foreach (var (holder, mode) in holders)
-                {
-                    if (!ReferenceEquals(holder, next.Waiter) && LockNeed.Conflict(next.Need.Mode, mode))
-                    {
-                        blockers.Add(holder);
-                    }
-                }
-            }
-
-            if (_queues.TryGetValue(next.Need.Resource, out var queue))
-            {
-                foreach (var (waiter, mode) in queue)
-                {
-                    if (ReferenceEquals(waiter, next.Waiter))
-                    {
-                        break;
-                    }
-
-                    if (LockNeed.Conflict(next.Need.Mode, mode))
-                    {
-                        blockers.Add(waiter);
-                    }
-                }
-            }
-
+            Blockers(next.Need, next.Waiter, blockers);
             foreach (var blocker in blockers)
             {
                 if (ReferenceEquals(blocker, owner))
