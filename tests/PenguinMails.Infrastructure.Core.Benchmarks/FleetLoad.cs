@@ -33,33 +33,12 @@ internal static class FleetLoad
                 ("library", d => allocator.AllocateAsync(new IpAllocationRequest(new DomainId(d)))),
             })
             {
-                var latencies = new List<double>[workers];
-                var errors = 0;
-                var until = Stopwatch.StartNew();
-                var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-                {
-                    var mine = latencies[w] = [];
-                    while (until.Elapsed.TotalSeconds < seconds)
-                    {
-                        var d = FleetDatabase.FreshDomain(Interlocked.Increment(ref domain) % FleetDatabase.FreshDomains);
-                        var started = Stopwatch.GetTimestamp();
-                        try
-                        {
-                            await allocate(d);
-                            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                        }
-                        catch (Exception ex) when (ex is PenguinMailsException or NpgsqlException)
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                })).ToArray();
-                await Task.WhenAll(tasks);
-                var elapsed = until.Elapsed.TotalSeconds;
-                var all = latencies.SelectMany(l => l).Order().ToArray();
-                var median = all.Length == 0 ? 0 : all[all.Length / 2];
-                var p95 = all.Length == 0 ? 0 : all[(int)(all.Length * 0.95)];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {workers} | {name} | {all.Length / elapsed:F0} | {median:F2} | {p95:F2} | {errors} |"));
+                var row = await MeasureAsync(
+                    workers,
+                    seconds,
+                    (_, _) => allocate(FleetDatabase.FreshDomain(Interlocked.Increment(ref domain) % FleetDatabase.FreshDomains)),
+                    ex => ex is PenguinMailsException or NpgsqlException);
+                Console.WriteLine($"| {workers} | {name} | {row} |");
             }
         }
 
@@ -94,45 +73,57 @@ internal static class FleetLoad
         {
             foreach (var shared in new[] { true, false })
             {
-                var latencies = new List<double>[workers];
-                var errors = 0;
-                var until = Stopwatch.StartNew();
-                var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-                {
-                    var mine = latencies[w] = [];
-                    for (var i = 0; until.Elapsed.TotalSeconds < seconds; i++)
+                var row = await MeasureAsync(
+                    workers,
+                    seconds,
+                    async (w, i) =>
                     {
-                        var domain = shared ? domains[0] : domains[w * 64 + i % 64];
-                        var started = Stopwatch.GetTimestamp();
-                        try
+                        var unit = await fleet.Allocator.UnitOfWork.BeginAsync();
+                        await using (unit)
                         {
-                            var unit = await fleet.Allocator.UnitOfWork.BeginAsync();
-                            await using (unit)
-                            {
-                                await fleet.Allocator.AllocateAsync(unit, new IpAllocationRequest(domain));
-                                await Task.Delay(hold);
-                                await unit.RollbackAsync();
-                            }
-
-                            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                            await fleet.Allocator.AllocateAsync(unit, new IpAllocationRequest(shared ? domains[0] : domains[w * 64 + i % 64]));
+                            await Task.Delay(hold);
+                            await unit.RollbackAsync();
                         }
-                        catch (PenguinMailsException)
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                })).ToArray();
-                await Task.WhenAll(tasks);
-                var elapsed = until.Elapsed.TotalSeconds;
-                var all = latencies.SelectMany(l => l).Order().ToArray();
-                var median = all.Length == 0 ? 0 : all[all.Length / 2];
-                var p95 = all.Length == 0 ? 0 : all[(int)(all.Length * 0.95)];
-                var label = shared ? "one for all" : "own per worker";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {workers} | {label} | {all.Length / elapsed:F0} | {median:F2} | {p95:F2} | {errors} |"));
+                    },
+                    ex => ex is PenguinMailsException);
+                Console.WriteLine($"| {workers} | {(shared ? "one for all" : "own per worker")} | {row} |");
             }
         }
 
         return 0;
+    }
+
+    // Runs operation on workers flows for seconds (operation(worker, i) for each flow's i-th call); the table cells
+    // "per second | median ms | p95 ms | errors", counting the exceptions isError accepts as errors.
+    private static async Task<string> MeasureAsync(int workers, int seconds, Func<int, int, Task> operation, Func<Exception, bool> isError)
+    {
+        var latencies = new List<double>[workers];
+        var errors = 0;
+        var until = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = [];
+            for (var i = 0; until.Elapsed.TotalSeconds < seconds; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await operation(w, i);
+                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (Exception ex) when (isError(ex))
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        var elapsed = until.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var median = all.Length == 0 ? 0 : all[all.Length / 2];
+        var p95 = all.Length == 0 ? 0 : all[(int)(all.Length * 0.95)];
+        return string.Create(CultureInfo.InvariantCulture, $"{all.Length / elapsed:F0} | {median:F2} | {p95:F2} | {errors}");
     }
 
     private static int IntArg(string[] args, string name, int fallback)
