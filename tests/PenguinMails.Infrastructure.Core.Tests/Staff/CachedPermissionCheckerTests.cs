@@ -53,17 +53,26 @@ public sealed class CachedPermissionCheckerTests
             await checker.EnsurePermissionAsync(Alice, WellKnownPermissions.VpsRead);
         }
 
+        // A pass of 100,000 checks; a few passes, since the runtime may allocate on this thread once while it
+        // recompiles a hot method (more likely under a loaded test run). An allocation per check would show in every
+        // pass.
+        long allocated = -1;
         var allowed = 0;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100_000; i++)
+        for (var pass = 0; pass < 5 && allocated != 0; pass++)
         {
-            var check = checker.HasPermissionAsync(i % 2 == 0 ? Alice : Stranger, WellKnownPermissions.VpsRead);
-            allowed += CompletedResult(check) ? 1 : 0;
-            var ensure = checker.EnsurePermissionAsync(Alice, WellKnownPermissions.VpsRead);
-            Assert.True(ensure.IsCompletedSuccessfully);
+            allowed = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100_000; i++)
+            {
+                var check = checker.HasPermissionAsync(i % 2 == 0 ? Alice : Stranger, WellKnownPermissions.VpsRead);
+                allowed += CompletedResult(check) ? 1 : 0;
+                var ensure = checker.EnsurePermissionAsync(Alice, WellKnownPermissions.VpsRead);
+                Assert.True(ensure.IsCompletedSuccessfully);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.Equal(50_000, allowed);
         Assert.Equal(1, _loads);
